@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebsiteConfig(AppConfig):
+    """The site-wide Wagtail app: home and standard pages, site settings, menu, search, mail."""
+
+    name = "website"
+    verbose_name = _("Website")

@@ -1,0 +1,32 @@
+import importlib.util
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from website import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent: what exists is left as it is)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo content has known passwords: it loads only with DEBUG on, or --force."
+            )
+        people = demo.load(self.stdout)
+        # Each app that has a demo module adds its own content after the site's.
+        for app in apps.get_app_configs():
+            is_ours = app.name.startswith(("events", "network", "forums"))
+            if is_ours and importlib.util.find_spec(f"{app.name}.demo") is not None:
+                importlib.import_module(f"{app.name}.demo").load(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+        for role, email in people:
+            self.stdout.write(f"  {role:<18} {email}")

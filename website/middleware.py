@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """French first: the language comes from the URL, else from the person's last choice.
+
+    In order: the /fr/ or /en/ prefix of the URL; the language cookie, which remembers the
+    last prefixed page served; the signed-in person's preferred language; French. The
+    browser's Accept-Language is deliberately not used: the platform speaks French unless
+    the person picked English.
+    """
+
+    def process_request(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        i18n_patterns_used, _prefixed = is_language_prefix_patterns_used(urlconf)
+        language = None
+        if i18n_patterns_used:
+            language = translation.get_language_from_path(request.path_info)
+        language = language or self.chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def chosen_language(request):
+        supported = {code for code, _name in settings.LANGUAGES}
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in supported:
+            return cookie
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.preferred_language in supported:
+            return user.preferred_language
+        return settings.LANGUAGE_CODE
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        language = translation.get_language_from_path(request.path_info)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

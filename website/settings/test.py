@@ -1,0 +1,21 @@
+"""The test suite (pytest). DATABASE_URL and REDIS_URL choose PostgreSQL and Redis, as elsewhere."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "tests-only-" + "x" * 50  # noqa: S105: never used outside the test suite
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run where they are sent; the tests about the real queue start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+ESSAIM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A local cache, cleared before each test (conftest): Wagtail keeps site data in it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-media-")
+WAGTAILADMIN_BASE_URL = "http://testserver"
