@@ -416,7 +416,10 @@ def load_pages():
     # Renaming the fresh English copies made Wagtail create redirects from slugs nobody used.
     Redirect.objects.filter(redirect_page__locale=locale_en).delete()
 
-    if not home_fr.specific.highlights.exists():
+    # Fetch again: the instances above hold a stale child count (treebeard's numchild), and
+    # publishing a stale instance would write it back and hide the children.
+    homes = {code: HomePage.objects.get(pk=page.pk) for code, page in homes.items()}
+    if not homes["fr"].highlights.exists():
         home = homes["fr"]
         home.highlights.create(
             page=pages_fr["about"],

@@ -7,7 +7,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from .blocks import BodyBlock, SocialLinkBlock
@@ -61,8 +61,15 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import localized_pages
+
         context = super().get_context(request, *args, **kwargs)
-        context["highlights"] = self.highlights.select_related("page").all()
+        highlights = list(self.highlights.select_related("page", "page__locale"))
+        targets = localized_pages([highlight.page for highlight in highlights], self.locale)
+        context["highlights"] = [
+            {"title": highlight.title or target.title, "text": highlight.text, "page": target}
+            for highlight, target in zip(highlights, targets, strict=True)
+        ]
         context["latest_pages"] = (
             StandardPage.objects.live()
             .public()
@@ -146,13 +153,24 @@ class MainMenu(TranslatableMixin, ClusterableModel):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def for_active_locale(cls):
-        return (
-            cls.objects.filter(locale=Locale.get_active())
-            .prefetch_related("items__link_page")
-            .first()
-        )
+    def links(self, request=None):
+        """The menu's links as (text, url), pages in the menu's language, in few queries."""
+        from .selectors import localized_pages
+
+        items = list(self.items.select_related("link_page", "link_page__locale"))
+        pages = localized_pages([item.link_page for item in items if item.link_page], self.locale)
+        by_id = {
+            item.link_page_id: page
+            for item, page in zip([item for item in items if item.link_page], pages, strict=True)
+        }
+        links = []
+        for item in items:
+            page = by_id.get(item.link_page_id)
+            url = page.get_url(request) if page is not None else item.link_url
+            text = item.link_text or (page.title if page is not None else item.link_url)
+            if url:
+                links.append((text, url))
+        return links
 
 
 class MainMenuItem(Orderable):
@@ -190,24 +208,7 @@ class MainMenuItem(Orderable):
         ]
 
     def __str__(self):
-        return self.text
-
-    @property
-    def page(self):
-        """The chosen page in the active language when it has a live translation."""
-        if self.link_page is None:
-            return None
-        return self.link_page.localized
-
-    @property
-    def url(self):
-        return self.page.url if self.page is not None else self.link_url
-
-    @property
-    def text(self):
-        if self.link_text:
-            return self.link_text
-        return self.page.title if self.page is not None else self.link_url
+        return self.link_text or (self.link_page.title if self.link_page else self.link_url)
 
 
 class FooterText(TranslatableMixin, models.Model):

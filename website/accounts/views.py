@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +19,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = services.user_update_profile(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your profile has been saved."))
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Your profile has been saved."))
         # Show the saved profile in the language just chosen.
         return redirect(translate_url(reverse("profile"), user.preferred_language))
     return render(request, "accounts/profile.html", {"form": form})

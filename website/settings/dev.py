@@ -19,3 +19,5 @@ def _dev_secret_key():
 
 
 SECRET_KEY = env.str("SECRET_KEY", None) or _dev_secret_key()
+# runserver serves static files from the apps; WhiteNoise only needs the folder to exist.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)

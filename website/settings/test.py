@@ -4,7 +4,7 @@ import tempfile
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "tests-only-" + "x" * 50  # noqa: S105: never used outside the test suite
+SECRET_KEY = "tests-only-" + "x" * 50  # never used outside the test suite
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,3 +19,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+STATIC_ROOT = tempfile.mkdtemp(prefix="essaim-test-static-")

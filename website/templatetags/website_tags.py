@@ -12,16 +12,11 @@ register = template.Library()
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context.get("request")
-    menu = MainMenu.for_active_locale()
-    items = list(menu.items.all()) if menu else []
+    locale = Locale.get_active()
+    menu = MainMenu.objects.filter(locale=locale).select_related("locale").first()
     current = request.path if request else ""
-    return {
-        "items": [
-            {"url": item.url, "text": item.text, "current": item.url == current}
-            for item in items
-            if item.url
-        ]
-    }
+    links = menu.links(request) if menu else []
+    return {"items": [{"text": t, "url": u, "current": u == current} for t, u in links]}
 
 
 @register.simple_tag

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def audit(page):
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the open page; return the violations."""
+
+    def run():
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+
+    return run

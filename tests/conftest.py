@@ -1,0 +1,106 @@
+"""Shared fixtures. Tests that need Chromium or a real Redis skip where those are missing,
+except in CI (CI=true), where a missing service fails the run instead: nothing is skipped there."""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+
+# Playwright's sync API runs an event loop in the main thread beside the live server.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def redis_url_for_tests():
+    """The Redis that queue tests use: REDIS_URL, else the local default if it answers."""
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _redis_answers(url):
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {}
+    if not os.path.exists(CHROMIUM):
+        missing["browser"] = "Chromium is not installed (apt-get install chromium)"
+    if not _redis_answers(redis_url_for_tests()):
+        missing["celery_worker"] = f"Redis does not answer at {redis_url_for_tests()}"
+    needed = {marker for marker in missing for item in items if marker in item.keywords}
+    if IN_CI and needed:
+        raise pytest.UsageError("CI runs every test: " + "; ".join(missing[m] for m in needed))
+    for item in items:
+        for marker, reason in missing.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Wagtail keeps site data in the cache; allauth counts rate limits there."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_celery(settings):
+    """Django's test set-up swaps EMAIL_BACKEND for locmem; put ours back so every test sends
+    mail the way production does: queued after commit, delivered by the task (to locmem here)."""
+    settings.EMAIL_BACKEND = "website.mail.CeleryEmailBackend"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def site_base(db):
+    """What the data migrations create, recreated when a transactional test flushed it."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page
+
+    for code in ("fr", "en"):
+        Locale.objects.get_or_create(language_code=code)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(
+            title="Root",
+            slug="root",
+            content_type=ContentType.objects.get_for_model(Page),
+            locale=Locale.objects.get(language_code="fr"),
+        )
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    for name in ("Editors", "Moderators"):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def demo(site_base):
+    """The demo content: a network of cities, its pages in French and English, its people."""
+    from website import demo as demo_content
+
+    demo_content.load()
+    return demo_content

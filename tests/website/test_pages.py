@@ -1,0 +1,184 @@
+"""The site-wide pages: French first, English on demand, menus, search and moderation."""
+
+import pytest
+from django.test import override_settings
+from wagtail.models import Locale, Page, Workflow
+
+from website.models import HomePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_redirects_to_french_even_when_the_browser_prefers_english(client, demo):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+    home = client.get("/fr/")
+    assert home.status_code == 200
+    assert '<html lang="fr"' in home.content.decode()
+    assert "L’économie sociale et solidaire, en réseau" in home.content.decode()
+
+
+def test_english_home_is_served_and_remembered_for_the_next_visit(client, demo):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert "The social and solidarity economy, networked" in html
+    assert response.cookies["essaim_language"].value == "en"
+    assert client.get("/")["Location"] == "/en/"
+
+
+def test_language_switcher_points_to_the_translation_of_the_page(client, demo):
+    html = client.get("/fr/le-reseau/").content.decode()
+    assert 'href="/en/the-network/" hreflang="en"' in html
+    english = client.get("/en/the-network/").content.decode()
+    assert 'href="/fr/le-reseau/" hreflang="fr"' in english
+
+
+def test_switcher_on_a_view_that_is_not_a_page_keeps_the_same_view(client, demo):
+    html = client.get("/fr/accounts/login/").content.decode()
+    assert 'href="/en/accounts/login/" hreflang="en"' in html
+
+
+def test_home_page_queries_do_not_grow_with_menu_links_and_highlights(client, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from website.models import MainMenu
+
+    client.get("/en/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/en/")
+    menu = MainMenu.objects.get(locale__language_code="en")
+    home = HomePage.objects.get(locale__language_code="en")
+    for number, page in enumerate(StandardPage.objects.filter(locale__language_code="fr")):
+        menu.items.create(link_page=page, sort_order=10 + number)
+        home.highlights.create(page=page, sort_order=10 + number)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get("/en/").content.decode()
+    assert len(after) == len(before) <= 25
+    assert 'href="/en/legal-notice/">Legal notice and personal data</a>' in html
+
+
+def test_home_page_shows_highlights_and_latest_pages_in_its_language(client, demo):
+    html = client.get("/fr/").content.decode()
+    assert "Les recommandations de 2013" in html
+    assert "Mentions légales et données personnelles" in html
+    english = client.get("/en/").content.decode()
+    # Highlights chosen in French lead to the English translations.
+    assert 'href="/en/the-network/2013-recommendations/"' in english
+    assert "Legal notice and personal data" in english
+
+
+def test_main_menu_and_footer_follow_the_language(client, demo):
+    french = client.get("/fr/").content.decode()
+    assert '<a href="/fr/villes-membres/">Les villes membres</a>' in french
+    assert "la plateforme des villes francophones" in french
+    english = client.get("/en/").content.decode()
+    assert '<a href="/en/member-cities/">Member cities</a>' in english
+    assert "the platform of francophone cities" in english
+
+
+def test_current_menu_entry_is_announced_to_screen_readers(client, demo):
+    html = client.get("/fr/accessibilite/").content.decode()
+    assert '<a href="/fr/accessibilite/" aria-current="page">Accessibilité</a>' in html
+
+
+def test_standard_page_renders_its_streamfield_body(client, demo):
+    html = client.get("/fr/le-reseau/").content.decode()
+    assert "<h2>Pourquoi une plateforme commune ?</h2>" in html
+    assert "<blockquote>" in html
+    assert 'aria-label="Fil d’Ariane"' in html or "breadcrumbs" in html
+
+
+def test_search_finds_pages_of_the_active_language_only(client, demo):
+    french = client.get("/fr/search/", {"q": "recommandations"}).content.decode()
+    assert "Les recommandations de 2013" in french
+    assert "The 2013 recommendations" not in french
+    english = client.get("/en/search/", {"q": "recommendations"}).content.decode()
+    assert "The 2013 recommendations" in english
+    assert "Les recommandations de 2013" not in english
+
+
+def test_search_without_words_shows_the_form_and_nothing_else(client, demo):
+    response = client.get("/fr/search/", {"q": "   "})
+    assert response.status_code == 200
+    assert response.context["results"] is None
+
+
+def test_search_for_nothing_known_says_so(client, demo):
+    html = client.get("/en/search/", {"q": "xylophone"}).content.decode()
+    assert "0 results for “xylophone”" in html
+
+
+def test_search_paginates(client, demo):
+    home = HomePage.objects.get(locale__language_code="fr")
+    for number in range(12):
+        page = StandardPage(title=f"Atelier compostage {number}", slug=f"atelier-{number}")
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    first = client.get("/fr/search/", {"q": "compostage"})
+    assert first.context["results"].paginator.count == 12
+    assert len(first.context["results"]) == 10
+    second = client.get("/fr/search/", {"q": "compostage", "page": 2})
+    assert len(second.context["results"]) == 2
+    assert 'href="?q=compostage&amp;page=1"' in second.content.decode()
+
+
+def test_unknown_address_gives_a_404_page_in_the_language_of_the_url(client, demo):
+    response = client.get("/en/nowhere-to-be-found/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_page_types_declare_where_they_live():
+    assert HomePage.parent_page_types == ["wagtailcore.Page"]
+    assert StandardPage in HomePage.allowed_subpage_models()
+    assert HomePage not in StandardPage.allowed_subpage_models()
+    assert StandardPage.allowed_parent_page_models() == [HomePage, StandardPage]
+
+
+def test_editors_submit_for_moderation_and_moderators_publish(demo, django_user_model):
+    editor = django_user_model.objects.get(email="editrice@essaim.example")
+    moderator = django_user_model.objects.get(email="moderateur@essaim.example")
+    home = HomePage.objects.get(locale__language_code="fr")
+    draft = StandardPage(title="Journée portes ouvertes", slug="portes-ouvertes", live=False)
+    home.add_child(instance=draft)
+    revision = draft.save_revision(user=editor)
+
+    assert draft.permissions_for_user(editor).can_edit()
+    assert not draft.permissions_for_user(editor).can_publish()
+    assert draft.permissions_for_user(moderator).can_publish()
+
+    workflow = draft.get_workflow()
+    assert isinstance(workflow, Workflow)
+    state = workflow.start(draft, editor)
+    assert state.status == state.STATUS_IN_PROGRESS
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, moderator, "approve")
+
+    draft.refresh_from_db()
+    assert draft.live
+    assert draft.live_revision_id == revision.id
+
+
+def test_english_locale_exists_on_every_install():
+    assert set(Locale.objects.values_list("language_code", flat=True)) >= {"fr", "en"}
+    assert Page.objects.filter(depth=1).exists()
+
+
+@override_settings(ESSAIM_SERVE_MEDIA=True)
+def test_health_endpoint_answers_when_the_database_does(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_robots_txt_points_to_the_sitemap(client, demo):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    assert b"/fr/le-reseau/" in sitemap.content
