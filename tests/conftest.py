@@ -46,6 +46,8 @@ def pytest_collection_modifyitems(config, items):
         missing["browser"] = "Chromium is not installed (apt-get install chromium)"
     if not _redis_answers(redis_url_for_tests()):
         missing["celery_worker"] = f"Redis does not answer at {redis_url_for_tests()}"
+    if not shutil.which("xgettext"):
+        missing["gettext"] = "GNU gettext is not installed (apt-get install gettext)"
     needed = {marker for marker in missing for item in items if marker in item.keywords}
     if IN_CI and needed:
         raise pytest.UsageError("CI runs every test: " + "; ".join(missing[m] for m in needed))

@@ -6,6 +6,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.mail import send_mail
@@ -18,15 +19,20 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db]
 
 
+def worker_broker_url():
+    """Redis database 14 of the tests' Redis: no other worker of this machine listens there."""
+    parts = urlsplit(redis_url_for_tests())
+    return parts._replace(path="/14").geturl()
+
+
 @pytest.fixture
 def worker(tmp_path):
     """A worker process with the development settings, Redis as broker, mail written to files."""
-    queue = f"essaim-test-{uuid.uuid4().hex[:8]}"
     outbox = tmp_path / "mail"
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "website.settings.dev",
-        "REDIS_URL": redis_url_for_tests(),
+        "REDIS_URL": worker_broker_url(),
         "EMAIL_FILE_PATH": str(outbox),
         "SECRET_KEY": "worker-under-test-" + uuid.uuid4().hex,
         "ESSAIM_VAR_DIR": str(tmp_path / "var"),
@@ -42,8 +48,6 @@ def worker(tmp_path):
             "worker",
             "--pool=solo",
             "--concurrency=1",
-            "-Q",
-            queue,
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",
@@ -63,27 +67,36 @@ def worker(tmp_path):
             break
     assert process.poll() is None, "".join(lines)
     try:
-        yield queue, outbox
+        yield outbox
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        output, _ = process.communicate(timeout=30)
+        # Shown by pytest when the test fails: what the worker did.
+        print("".join(lines) + output)
+
+
+def _drop_connections():
+    """Forget the connection and producer pools made for the previous broker URL.
+
+    Celery keeps both for the life of the app (``Celery.close()`` resets only the first),
+    and the test suite changes the broker half-way through.
+    """
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def queued(worker):
     """Send tasks through Redis instead of running them in this process."""
-    queue, outbox = worker
-    keys = ("task_always_eager", "broker_url", "task_default_queue")
+    keys = ("task_always_eager", "broker_url")
     saved = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(
-        task_always_eager=False, broker_url=redis_url_for_tests(), task_default_queue=queue
-    )
-    celery_app.close()  # drop connections made with the other broker
+    celery_app.conf.update(task_always_eager=False, broker_url=worker_broker_url())
+    _drop_connections()
     try:
-        yield outbox
+        yield worker
     finally:
         celery_app.conf.update(saved)
-        celery_app.close()  # drop connections made with the other broker
+        _drop_connections()
 
 
 def test_a_mail_travels_through_redis_and_a_real_worker(queued, django_capture_on_commit_callbacks):

@@ -85,7 +85,6 @@ def sqlite_database(path):
                 "PRAGMA busy_timeout=20000;"
             ),
         },
-        "TEST": {"NAME": str(Path(path).with_name("test_" + Path(path).name))},
     }
 
 

@@ -14,8 +14,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 ESSAIM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-# A local cache, cleared before each test (conftest): Wagtail keeps site data in it.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache is base's (Redis when REDIS_URL is set); conftest clears it around each test,
+# since Wagtail keeps site data in it and allauth counts rate limits there.
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
