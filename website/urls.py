@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from website import views
 
 urlpatterns = [
+    # One login page for everyone: the admin's own form would skip allauth's rate limits and 2FA.
+    path("admin/login/", views.admin_login, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
@@ -32,6 +33,14 @@ def search(request):
         "website/search.html",
         {"query": query, "results": results_page, "query_string": urlencode({"q": query}) + "&"},
     )
+
+
+def admin_login(request):
+    """Send the Wagtail admin's login address to the site's (allauth) login page."""
+    url = reverse("account_login")
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    return redirect(url)
 
 
 @require_GET

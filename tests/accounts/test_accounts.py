@@ -107,6 +107,15 @@ def test_wagtail_admin_sends_people_to_the_site_login_page(client):
     assert response["Location"].startswith("/fr/accounts/login/?next=/admin/")
 
 
+def test_the_admin_login_form_is_not_a_second_way_in(client, member):
+    assert client.get("/admin/login/?next=/admin/pages/")["Location"] == (
+        "/fr/accounts/login/?next=/admin/pages/"
+    )
+    response = client.post("/admin/login/", {"username": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
 def test_profile_saves_language_and_time_zone_and_shows_dates_in_that_zone(client, member):
     log_in(client, member.email)
     response = client.post(
