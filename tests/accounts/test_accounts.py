@@ -158,6 +158,9 @@ def test_login_leads_to_the_preferred_language(client, member):
     member.save()
     response = log_in(client, member.email)
     assert response["Location"] == "/en/accounts/profile/"
+    # The page is in English, and so is the message that greets them on it.
+    html = client.get(response["Location"]).content.decode()
+    assert "Successfully signed in as Awa." in html
 
 
 def test_deleting_ones_account_removes_personal_data(client, member, django_user_model):
@@ -226,3 +229,28 @@ def test_email_addresses_are_unique_whatever_their_case(django_user_model):
     django_user_model.objects.create_user(email="Lea@Coop.example", password=PASSWORD)
     with pytest.raises(IntegrityError):
         django_user_model.objects.create_user(email="lea@coop.example", password=PASSWORD)
+
+
+def test_a_person_turns_on_totp_and_then_needs_a_code_to_log_in(client, member):
+    from allauth.mfa.totp.internal import auth as totp
+
+    def current_code(secret):
+        counter = next(totp.yield_hotp_counters_from_time())
+        return totp.format_hotp_value(totp.hotp_value(secret, counter))
+
+    log_in(client, member.email)
+    reauthenticate(client)
+    assert client.get("/fr/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session[totp.SECRET_SESSION_KEY]
+    wrong = client.post("/fr/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert wrong.status_code == 200
+    assert not Authenticator.objects.filter(user=member).exists()
+    client.post("/fr/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    assert Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists()
+
+    client.post("/fr/accounts/logout/")
+    response = log_in(client, member.email)
+    assert response["Location"] == "/fr/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    client.post("/fr/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert client.session["_auth_user_id"] == str(member.pk)

@@ -182,3 +182,20 @@ def test_robots_txt_points_to_the_sitemap(client, demo):
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200
     assert b"/fr/le-reseau/" in sitemap.content
+
+
+def test_an_editor_creates_the_english_version_of_a_page(client, demo, django_user_model):
+    editor = django_user_model.objects.get(email="editrice@essaim.example")
+    home = HomePage.objects.get(locale__language_code="fr")
+    page = StandardPage(title="Foire de l’ESS", slug="foire-ess", intro="Le rendez-vous annuel.")
+    home.add_child(instance=page)
+    page.save_revision(user=editor).publish()
+    english = Locale.objects.get(language_code="en")
+
+    client.force_login(editor)
+    response = client.post(f"/admin/translation/submit/page/{page.pk}/", {"locales": [english.pk]})
+
+    assert response.status_code == 302
+    translation = page.get_translation(english)
+    assert translation.title == "Foire de l’ESS"
+    assert not translation.live  # a draft for the editor to translate and submit

@@ -25,6 +25,22 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ):
+        """Word "signed in as..." in the language the person is about to see."""
+        language = getattr(request.user, "preferred_language", None) or translation.get_language()
+        with translation.override(language):
+            super().add_message(
+                request, level, message_template, message_context, extra_tags, message=message
+            )
+
     def get_login_redirect_url(self, request):
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "preferred_language", None)
