@@ -106,3 +106,14 @@ def demo(site_base):
 
     demo_content.load()
     return demo_content
+
+
+@pytest.fixture
+def full_demo(demo):
+    """The whole demo, as ``make run`` loads it: the site, then each app's content."""
+    from events import demo as events_demo
+    from network import demo as network_demo
+
+    network_demo.load()
+    events_demo.load()
+    return demo

@@ -35,6 +35,15 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         return settings.LANGUAGE_CODE
 
     def process_response(self, request, response):
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is not None
+            and not translation.get_language_from_path(request.path_info)
+        ):
+            # A view outside the language prefixes (the API, feeds of /admin/) answered 404
+            # itself: keep its answer instead of redirecting to /fr/..., which Wagtail's
+            # catch-all would accept.
+            return response
         response = super().process_response(request, response)
         language = translation.get_language_from_path(request.path_info)
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
+from website.api import api
 
 urlpatterns = [
     # One login page for everyone: the admin's own form would skip allauth's rate limits and 2FA.
@@ -17,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("health/", views.health, name="health"),
+    path("api/v1/", api.urls),
 ]
 
 if settings.ESSAIM_SERVE_MEDIA:
@@ -29,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("website.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", views.search, name="search"),
+    path("events/", include("events.urls")),
     # Wagtail's page serving catches every other path: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -25,9 +25,12 @@ INSTALLED_APPS = [
     # Ours. ``website`` is the site-wide Wagtail app; accounts live beside it.
     "website",
     "website.accounts",
+    "events",
+    "network",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
@@ -143,6 +146,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "website.accounts.tasks.clear_expired_sessions",
+        "schedule": 24 * 60 * 60,
+    },
+    "extend-open-ended-event-series": {
+        "task": "events.tasks.extend_open_ended_series",
         "schedule": 24 * 60 * 60,
     },
 }

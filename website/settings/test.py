@@ -20,3 +20,10 @@ ESSAIM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="essaim-test-static-")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared-cache memory: tests of concurrent writers need SQLite's real
+    # locking (busy timeout, IMMEDIATE transactions), which shared cache does not give.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(tempfile.mkdtemp(prefix="essaim-test-db-")) + "/test.sqlite3"
+    }

@@ -1,0 +1,242 @@
+"""Calendar addresses: one event's .ics, the site's feed, and each person's own feed.
+
+All GET, all written by ``events.ical``, all answering conditional requests (ETag,
+Last-Modified, 304) so that calendar clients polling every hour cost one cheap query or two.
+Texts are in the language of the address (/fr/ or /en/); dates come from the canonical page.
+"""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date, url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Locale
+
+from . import ical
+from .feed_services import calendar_feed_token_regenerate
+from .models import CalendarFeedToken, EventPage, Occurrence, Registration
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+# Feeds keep an event until this long after its last date ended.
+FEED_KEEPS_PAST = dt.timedelta(days=90)
+
+
+def live_canonical_events():
+    """Published events in the site's default language, with what the serialiser reads."""
+    return (
+        EventPage.objects.live()
+        .public()
+        .filter(locale=Locale.get_default())
+        .select_related("locale", "territory")
+        .prefetch_related("occurrence_changes", "occurrences", "sectors")
+        .order_by("start", "pk")
+    )
+
+
+def not_long_past(queryset, now=None):
+    """Events with a date that ended less than FEED_KEEPS_PAST ago, or later."""
+    cutoff = (now or timezone.now()) - FEED_KEEPS_PAST
+    recent = Occurrence.objects.filter(event=OuterRef("pk"), end__gte=cutoff)
+    return queryset.filter(Q(end__gte=cutoff) | Exists(recent))
+
+
+def filter_feed(queryset, params):
+    """The site feed's filters: kind, sector and territory, each repeatable (any of the values).
+
+    A sector or territory also selects the events of its direct children (a region selects
+    its communes' events when they are filed under it).
+    """
+    kinds = params.getlist("kind")
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    sectors = params.getlist("sector")
+    if sectors:
+        in_sectors = EventPage.objects.filter(
+            Q(sectors__slug__in=sectors) | Q(sectors__parent__slug__in=sectors)
+        )
+        queryset = queryset.filter(pk__in=in_sectors.values("pk"))
+    territories = params.getlist("territory")
+    if territories:
+        queryset = queryset.filter(
+            Q(territory__slug__in=territories) | Q(territory__parent__slug__in=territories)
+        )
+    return queryset
+
+
+def _translations(canonicals):
+    """The pages to show, in the active language where a live translation exists."""
+    locale = Locale.objects.filter(language_code=get_language()).first()
+    if not canonicals or locale is None or locale.pk == canonicals[0].locale_id:
+        return list(canonicals)
+    translated = {
+        page.translation_key: page
+        for page in EventPage.objects.live()
+        .public()
+        .filter(locale=locale, translation_key__in=[c.translation_key for c in canonicals])
+        .select_related("locale")
+    }
+    return [translated.get(c.translation_key, c) for c in canonicals]
+
+
+def _calendar_response(request, *, validators, last_modified, build, filename, private=False):
+    """Answer 304 when the client's copy is current, else the calendar that ``build`` returns."""
+    digest = hashlib.sha256(repr((get_language(), validators)).encode()).hexdigest()
+    etag = f'"{digest[:32]}"'
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        response = HttpResponse(build().to_ical(), content_type=CONTENT_TYPE)
+        response.headers["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=filename
+        )
+    response.headers["ETag"] = etag
+    if timestamp is not None:
+        response.headers["Last-Modified"] = http_date(timestamp)
+    if private:
+        patch_cache_control(response, private=True, no_cache=True)
+        response.headers["X-Robots-Tag"] = "noindex"
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def _page_validators(pages, canonicals):
+    seen = {page.pk: page for page in [*pages, *canonicals]}
+    return tuple(sorted((pk, str(page.last_published_at)) for pk, page in seen.items()))
+
+
+def _newest(moments):
+    return max((moment for moment in moments if moment), default=None)
+
+
+@require_GET
+def event_ics(request, uid):
+    """One event as a calendar file (its whole series); same UID as in feeds and mails."""
+    canonical = live_canonical_events().filter(translation_key=uid).first()
+    if canonical is None:
+        raise Http404(_("No published event has this address."))
+    page = _translations([canonical])[0]
+    return _calendar_response(
+        request,
+        validators=_page_validators([page], [canonical]),
+        last_modified=_newest([page.last_published_at, canonical.last_published_at]),
+        build=lambda: ical.calendar_for(
+            [page],
+            name=page.title,
+            canonicals={canonical.translation_key: canonical},
+            request=request,
+        ),
+        filename=f"{page.slug}.ics",
+    )
+
+
+@require_GET
+def feed(request):
+    """The site's events, optionally filtered (?kind=, ?sector=, ?territory=, repeatable)."""
+    canonicals = list(not_long_past(filter_feed(live_canonical_events(), request.GET)))
+    pages = _translations(canonicals)
+    name = _("Events of %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+    return _calendar_response(
+        request,
+        validators=(sorted(request.GET.lists()), _page_validators(pages, canonicals)),
+        last_modified=_newest(page.last_published_at for page in [*pages, *canonicals]),
+        build=lambda: ical.calendar_for(
+            pages,
+            name=name,
+            canonicals={c.translation_key: c for c in canonicals},
+            request=request,
+        ),
+        filename="events.ics",
+    )
+
+
+@require_GET
+def personal_feed(request, token):
+    """The dates a person registered for (or waits for), at an address only they know.
+
+    Each date of a series is written as its own instance (RECURRENCE-ID) of the series' UID,
+    like the invites they were mailed; a place on the waiting list is TENTATIVE.
+    """
+    feed_token = CalendarFeedToken.objects.filter(token=token).select_related("user").first()
+    if feed_token is None or not feed_token.user.is_active:
+        raise Http404(_("This calendar address does not exist or has been replaced."))
+    cutoff = timezone.now() - FEED_KEEPS_PAST
+    registrations = list(
+        Registration.objects.filter(
+            user=feed_token.user,
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+            occurrence__end__gte=cutoff,
+        )
+        .select_related("occurrence")
+        .order_by("occurrence__start", "pk")
+    )
+    event_ids = {registration.occurrence.event_id for registration in registrations}
+    canonicals = list(live_canonical_events().filter(pk__in=event_ids)) if event_ids else []
+    pages = _translations(canonicals)
+    by_event = {}
+    for registration in registrations:
+        by_event.setdefault(registration.occurrence.event_id, []).append(registration)
+
+    def build():
+        vevents = []
+        for page, canonical in zip(pages, canonicals, strict=True):
+            mine = by_event[canonical.pk]
+            instances = ical.event_vevents(
+                page,
+                canonical=canonical,
+                occurrences=[registration.occurrence for registration in mine],
+                request=request,
+            )
+            for vevent, registration in zip(instances, mine, strict=True):
+                waiting = registration.status == Registration.Status.WAITING
+                if waiting and vevent.get("STATUS") != "CANCELLED":
+                    vevent.pop("STATUS")
+                    vevent.add("status", "TENTATIVE")
+            vevents.extend(instances)
+        name = _("My events on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+        return ical.calendar_from_vevents(vevents, name=name)
+
+    registration_state = tuple(
+        (r.pk, r.status, str(r.updated_at), r.occurrence.sequence, r.occurrence.status)
+        for r in registrations
+    )
+    return _calendar_response(
+        request,
+        validators=(feed_token.token, registration_state, _page_validators(pages, canonicals)),
+        last_modified=_newest(
+            [
+                *(page.last_published_at for page in [*pages, *canonicals]),
+                *(registration.updated_at for registration in registrations),
+            ]
+        ),
+        build=build,
+        filename="my-events.ics",
+        private=True,
+    )
+
+
+@login_required
+@require_POST
+def feed_regenerate(request):
+    """Give the person a new personal feed address; the old one stops working."""
+    calendar_feed_token_regenerate(user=request.user)
+    messages.success(
+        request,
+        _("Your calendar has a new address. The previous one no longer works: subscribe again."),
+    )
+    next_url = request.POST.get("next", "")
+    # Only a path on this site: allowed_hosts=None refuses every URL that names a host.
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+        next_url = "/"
+    return redirect(next_url)

@@ -1,0 +1,98 @@
+"""Forms of the events app."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.models import ACCESSIBILITY_FEATURES, EventKind
+from network.models import Sector, Territory
+
+FILTER_QUERY_MAX_LENGTH = 200
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class EventFilterForm(forms.Form):
+    """Filters of the agenda, read from the query string (GET).
+
+    Fields that do not validate are left out of ``cleaned_data`` and show their error; the
+    others still filter, so a mistyped date never empties the page nor breaks it.
+    """
+
+    q = forms.CharField(
+        label=_("Words to look for"),
+        required=False,
+        max_length=FILTER_QUERY_MAX_LENGTH,
+        help_text=_("In the title, summary, venue or organiser."),
+        error_messages={
+            "max_length": _("Use at most %(limit_value)d characters."),
+        },
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = forms.MultipleChoiceField(
+        label=_("Kind of event"),
+        required=False,
+        choices=EventKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose kinds of event from the list.")},
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        required=False,
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All sectors"),
+        error_messages={"invalid_choice": _("Choose a sector from the list.")},
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        required=False,
+        queryset=Territory.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All territories"),
+        error_messages={"invalid_choice": _("Choose a territory from the list.")},
+    )
+    date_from = forms.DateField(
+        label=_("Dates from"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date such as 2027-03-10.")},
+    )
+    date_to = forms.DateField(
+        label=_("Dates until"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date such as 2027-03-10.")},
+    )
+    online = forms.BooleanField(label=_("Online or hybrid"), required=False)
+    free = forms.BooleanField(label=_("Free"), required=False)
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility"),
+        required=False,
+        choices=ACCESSIBILITY_FEATURES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose accessibility features from the list.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end date cannot come before the start date."))
+        return cleaned_data
+
+    @property
+    def filters(self):
+        """What to filter on: the fields that validated (all of them for a valid form)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    @property
+    def is_filtering(self):
+        return bool(self.filters)

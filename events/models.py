@@ -1,0 +1,719 @@
+"""Events: pages that editors publish, occurrences people register for, and registrations.
+
+An event's schedule (start, end, time zone, recurrence rule, changes to single occurrences)
+lives on its page. ``services.event_sync_occurrences`` turns it into ``Occurrence`` rows, one
+per date, which registrations point to. Translations of a page share its occurrences: they
+belong to the page in the site's default language (``EventPage.canonical``).
+"""
+
+import uuid
+import zoneinfo
+
+from dateutil.rrule import rrulestr
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+# Named ``route`` here: ``path`` is also the name of Page's tree-path field.
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from website.blocks import BodyBlock
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class EventKind(models.TextChoices):
+    WORKSHOP = "atelier", _("Workshop")
+    TRAINING = "formation", _("Training")
+    FAIR = "foire-salon", _("Fair or trade show")
+    OPEN_DAY = "portes-ouvertes", _("Open day")
+    COMMITTEE = "concertation", _("Committee meeting")
+    MEETING = "rencontre", _("Meeting")
+    WEBINAR = "webinaire", _("Webinar")
+
+
+class AttendanceMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online")
+
+
+ACCESSIBILITY_FEATURES = [
+    ("step_free_access", _("Step-free access")),
+    ("accessible_toilets", _("Accessible toilets")),
+    ("hearing_loop", _("Hearing loop")),
+    ("sign_language", _("Sign language interpretation")),
+    ("live_captions", _("Live captions")),
+    ("easy_read", _("Easy-to-read material")),
+    ("quiet_space", _("Quiet space")),
+]
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """The agenda of a site: upcoming events, the archive, the month view, feeds.
+
+    Every view lists occurrences (one row per date) of the events under this agenda's page in
+    the default language, which holds them, filtered by ``EventFilterForm`` from the query
+    string. Dates show in each event's own time zone.
+    """
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count_per_parent = 1
+
+    OCCURRENCES_PER_PAGE = 20
+    # The map and its list show at most this many dates.
+    MAP_MAX_OCCURRENCES = 200
+
+    class Meta:
+        verbose_name = _("events index")
+
+    def get_context(self, request, *args, view="upcoming", filter_form=None, **kwargs):
+        """Filters and links shared by every view; the paginated list for the list views."""
+        from django.core.paginator import Paginator
+
+        from events.selectors import occurrences_for_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        form = self.filter_form(request) if filter_form is None else filter_form
+        params = request.GET.copy()
+        params.pop("page", None)
+        filter_query = params.urlencode()
+        today = timezone.localdate()
+        context.update(
+            view=view,
+            filter_form=form,
+            filters=form.filters,
+            filter_query=filter_query,
+            # What the pagination include puts before "page=".
+            query_string=f"{filter_query}&" if filter_query else "",
+            upcoming_url=self.route_url(request, "upcoming"),
+            archive_url=self.route_url(request, "archive"),
+            map_url=self.route_url(request, "map"),
+            this_month_url=self.route_url(request, "month", year=today.year, month=today.month),
+        )
+        if view in ("upcoming", "archive"):
+            occurrences = occurrences_for_listing(
+                filters=form.filters, past=view == "archive", index=self
+            )
+            page_obj = Paginator(occurrences, self.OCCURRENCES_PER_PAGE).get_page(
+                request.GET.get("page")
+            )
+            context.update(page_obj=page_obj, occurrences=page_obj.object_list)
+        return context
+
+    @staticmethod
+    def filter_form(request):
+        from events.forms import EventFilterForm
+
+        return EventFilterForm(request.GET)
+
+    def route_url(self, request, name, **kwargs):
+        """The address of one of this page's views, keeping the filters of the request."""
+        url = self.get_url(request) + self.reverse_subpage(name, kwargs=kwargs)
+        params = request.GET.copy()
+        params.pop("page", None)
+        if params:
+            url = f"{url}?{params.urlencode()}"
+        return url
+
+    @route("", name="upcoming")
+    def upcoming_events(self, request):
+        return self.render(request, view="upcoming")
+
+    @route("archive/", name="archive")
+    def past_events(self, request):
+        return self.render(request, view="archive")
+
+    @route("month/<int:year>/<int:month>/", name="month")
+    def month_events(self, request, year, month):
+        """A month as a calendar table, weeks from Monday, each date on its event's local day."""
+        import calendar
+        import datetime as dt
+        from collections import defaultdict
+
+        from django.http import Http404
+        from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+
+        from events.selectors import occurrences_between
+
+        if not (1 <= month <= 12 and dt.MINYEAR < year < dt.MAXYEAR):
+            raise Http404
+        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+        first, last = weeks[0][0], weeks[-1][-1]
+        # A day more on each side: an event's local day can differ from the site's by up to 14 h.
+        zone = timezone.get_default_timezone()
+        start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time.min, tzinfo=zone)
+        form = self.filter_form(request)
+        occurrences = occurrences_between(start=start, end=end, filters=form.filters, index=self)
+        by_day = defaultdict(list)
+        in_month = 0
+        for occurrence in occurrences:
+            days = self._calendar_days(occurrence)
+            for day in days:
+                if first <= day <= last:
+                    by_day[day].append(occurrence)
+            if any(day.month == month and day.year == year for day in days):
+                in_month += 1
+
+        today = timezone.localdate()
+        month_start = dt.date(year, month, 1)
+        previous_month = month_start - dt.timedelta(days=1)
+        next_month = month_start + dt.timedelta(days=31)
+        return self.render(
+            request,
+            template="events/event_month.html",
+            view="month",
+            filter_form=form,
+            context_overrides={
+                "month_start": month_start,
+                "weekdays": [(WEEKDAYS[i], WEEKDAYS_ABBR[i]) for i in range(7)],
+                "weeks": [
+                    [
+                        {
+                            "date": day,
+                            "in_month": day.month == month,
+                            "is_today": day == today,
+                            "occurrences": by_day.get(day, []),
+                        }
+                        for day in week
+                    ]
+                    for week in weeks
+                ],
+                "occurrence_count": in_month,
+                "previous_month": previous_month,
+                "previous_month_url": self.route_url(
+                    request, "month", year=previous_month.year, month=previous_month.month
+                ),
+                "next_month": next_month,
+                "next_month_url": self.route_url(
+                    request, "month", year=next_month.year, month=next_month.month
+                ),
+            },
+        )
+
+    @staticmethod
+    def _calendar_days(occurrence):
+        """The local days a date covers: its first only, unless it lasts a whole day or more
+        (an evening until 1 a.m. belongs to its evening)."""
+        import datetime as dt
+
+        first, last = occurrence.first_day, occurrence.last_day
+        if not occurrence.event.all_day and occurrence.end - occurrence.start < dt.timedelta(
+            days=1
+        ):
+            return [first]
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def _mapped_occurrences(self, form):
+        from events.selectors import occurrences_for_listing
+
+        occurrences = occurrences_for_listing(filters=form.filters, index=self).filter(
+            event__latitude__isnull=False, event__longitude__isnull=False
+        )
+        return occurrences[: self.MAP_MAX_OCCURRENCES]
+
+    @route("map/", name="map")
+    def map_events(self, request):
+        """Upcoming dates on a map (markers only: no tile server), and as a list beside it."""
+        form = self.filter_form(request)
+        occurrences = list(self._mapped_occurrences(form))
+        return self.render(
+            request,
+            template="events/event_map.html",
+            view="map",
+            filter_form=form,
+            context_overrides={
+                "occurrences": occurrences,
+                "map_limit": self.MAP_MAX_OCCURRENCES,
+                "map_data_url": self.route_url(request, "map_json"),
+            },
+        )
+
+    # Wagtail serves no address with a dot in it, so "map.json" is spelt "map/json/".
+    @route("map/json/", name="map_json")
+    def map_events_json(self, request):
+        """The map's markers: a GeoJSON FeatureCollection (RFC 7946) of upcoming dates."""
+        from django.http import JsonResponse
+
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    # GeoJSON puts longitude first.
+                    "coordinates": [
+                        float(occurrence.event.longitude),
+                        float(occurrence.event.latitude),
+                    ],
+                },
+                "properties": {
+                    "title": occurrence.page.title,
+                    "url": occurrence.page.get_url(request),
+                    "start": occurrence.local_start.isoformat(),
+                    "end": occurrence.local_end.isoformat(),
+                    "time_zone": occurrence.event.time_zone,
+                    "all_day": occurrence.event.all_day,
+                    "cancelled": occurrence.status == Occurrence.Status.CANCELLED,
+                    "kind": str(occurrence.event.get_kind_display()),
+                    "venue": occurrence.page.venue_name,
+                },
+            }
+            for occurrence in self._mapped_occurrences(self.filter_form(request))
+        ]
+        return JsonResponse(
+            {"type": "FeatureCollection", "features": features},
+            content_type="application/geo+json",
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+
+class EventPage(Page):
+    """One event, or a series of them when it has a recurrence rule."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    summary = models.TextField(_("summary"), max_length=400)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # When. Stored in UTC; shown in the event's own time zone.
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=time_zone_choices, default=settings.TIME_ZONE
+    )
+    all_day = models.BooleanField(_("all day"), default=False)
+    recurrence = models.CharField(
+        _("recurrence rule"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "An RFC 5545 rule, e.g. FREQ=WEEKLY;INTERVAL=2 (every other week), "
+            "FREQ=MONTHLY;BYDAY=1TU;COUNT=10 (the first Tuesday, 10 times), "
+            "FREQ=WEEKLY;UNTIL=20270630T000000Z. Leave empty for a single event."
+        ),
+    )
+
+    # Where.
+    attendance_mode = models.CharField(
+        _("attendance"),
+        max_length=12,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.IN_PERSON,
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    online_url = models.URLField(_("online link"), blank=True)
+
+    # Who and for whom.
+    organiser_name = models.CharField(_("organiser"), max_length=200)
+    organiser_email = models.EmailField(_("organiser's e-mail"), blank=True)
+    sectors = ParentalManyToManyField(
+        "network.Sector", verbose_name=_("sectors"), blank=True, related_name="events"
+    )
+    territory = models.ForeignKey(
+        "network.Territory",
+        verbose_name=_("territory"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty when the event is free."),
+    )
+    price_currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    price_details = models.CharField(_("price details"), max_length=200, blank=True)
+
+    # Accessibility, structured so that people can filter on it.
+    step_free_access = models.BooleanField(_("step-free access"), default=False)
+    accessible_toilets = models.BooleanField(_("accessible toilets"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    sign_language = models.BooleanField(_("sign language interpretation"), default=False)
+    live_captions = models.BooleanField(_("live captions"), default=False)
+    easy_read = models.BooleanField(_("easy-to-read material"), default=False)
+    quiet_space = models.BooleanField(_("quiet space"), default=False)
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+
+    # Registration.
+    registration_enabled = models.BooleanField(_("registration open"), default=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("seats"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    waiting_list_enabled = models.BooleanField(_("waiting list"), default=True)
+
+    # Calendar identity: UID from the translation key (stored, shared by translations);
+    # SEQUENCE bumped by the services on significant changes (RFC 5545 3.8.7.4).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # What calendars were last told (times, place, status, rule): a change bumps ``sequence``.
+    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldRowPanel([FieldPanel("time_zone"), FieldPanel("all_day")]),
+                FieldPanel("recurrence"),
+                InlinePanel("occurrence_changes", label=_("Changes to single dates")),
+            ],
+            heading=_("When"),
+            help_text=_("Translations take their dates and registrations from the French page."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("attendance_mode"),
+                FieldPanel("venue_name"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("online_url"),
+            ],
+            heading=_("Where"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organiser_name"),
+                FieldPanel("organiser_email"),
+                FieldPanel("sectors"),
+                FieldPanel("territory"),
+                FieldPanel("audience"),
+                FieldRowPanel([FieldPanel("price"), FieldPanel("price_currency")]),
+                FieldPanel("price_details"),
+            ],
+            heading=_("Who and for whom"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel(name) for name, _label in ACCESSIBILITY_FEATURES]
+            + [FieldPanel("accessibility_notes")],
+            heading=_("Accessibility"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_enabled"),
+                FieldRowPanel(
+                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
+                ),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("waiting_list_enabled")]),
+            ],
+            heading=_("Registration"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("venue_name"),
+        index.SearchField("organiser_name"),
+        index.FilterField("kind"),
+        index.FilterField("start"),
+    ]
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end <= self.start and not self.all_day:
+            errors["end"] = _("The end must come after the start.")
+        if self.start and self.end and self.all_day and self.end < self.start:
+            errors["end"] = _("The last day cannot come before the first day.")
+        if self.recurrence:
+            try:
+                rrulestr(self.recurrence, dtstart=self.local_start.replace(tzinfo=None))
+            except (ValueError, TypeError):
+                errors["recurrence"] = _("This is not a valid recurrence rule.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.attendance_mode != AttendanceMode.IN_PERSON and not self.online_url:
+            errors["online_url"] = _("An online or hybrid event needs its link.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.zone)
+
+    @property
+    def is_free(self):
+        return self.price is None or self.price == 0
+
+    @property
+    def canonical(self):
+        """The page in the site's default language that holds occurrences and registrations."""
+        from wagtail.models import Locale
+
+        default = Locale.get_default()
+        if self.locale_id == default.id:
+            return self
+        return (
+            EventPage.objects.filter(translation_key=self.translation_key, locale=default).first()
+            or self
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        canonical = self.canonical
+        occurrences = list(canonical.occurrences.upcoming().select_related("event")[:24])
+        mine = {}
+        if request.user.is_authenticated:
+            mine = {
+                registration.occurrence_id: registration
+                for registration in Registration.objects.filter(
+                    user=request.user, occurrence__in=occurrences
+                ).exclude(status=Registration.Status.CANCELLED)
+            }
+        for occurrence in occurrences:
+            occurrence.my_registration = mine.get(occurrence.pk)
+        context.update(
+            occurrences=occurrences,
+            schedule=canonical,
+            sectors=list(canonical.sectors.all()),
+            uid=canonical.translation_key,
+        )
+        return context
+
+    def accessibility_features(self):
+        return [label for name, label in ACCESSIBILITY_FEATURES if getattr(self, name)]
+
+
+class OccurrenceChange(Orderable):
+    """One date of a series cancelled or moved (RFC 5545 EXDATE, or RECURRENCE-ID override)."""
+
+    class Action(models.TextChoices):
+        CANCEL = "cancel", _("Cancelled")
+        MOVE = "move", _("Moved")
+
+    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="occurrence_changes")
+    original_start = models.DateTimeField(
+        _("date in the series"), help_text=_("The start of the occurrence as the rule gives it.")
+    )
+    action = models.CharField(_("change"), max_length=10, choices=Action.choices)
+    new_start = models.DateTimeField(_("new start"), null=True, blank=True)
+    new_end = models.DateTimeField(_("new end"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    panels = [
+        FieldPanel("original_start"),
+        FieldPanel("action"),
+        FieldRowPanel([FieldPanel("new_start"), FieldPanel("new_end")]),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("change to a date")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "original_start"], name="events_one_change_per_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(action="cancel")
+                | Q(new_start__isnull=False, new_end__isnull=False, new_end__gt=F("new_start")),
+                name="events_moved_occurrence_has_times",
+                violation_error_message=_("A moved date needs a new start and a later new end."),
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.action == self.Action.MOVE and not (self.new_start and self.new_end):
+            raise ValidationError(_("A moved date needs a new start and a new end."))
+        if self.new_start and self.new_end and self.new_end <= self.new_start:
+            raise ValidationError({"new_end": _("The end must come after the start.")})
+
+
+class OccurrenceQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=Occurrence.Status.SCHEDULED)
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+
+    def live(self):
+        return self.filter(event__live=True)
+
+
+class Occurrence(models.Model):
+    """One date of an event: what people register for and what calendars show.
+
+    ``original_start`` is the date the rule gives (the RECURRENCE-ID); ``start`` and ``end``
+    are where it actually takes place. ``seats_taken`` counts confirmed registrations and the
+    database refuses it above ``capacity``: the last seat cannot be sold twice.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="occurrences")
+    original_start = models.DateTimeField(_("date in the series"))
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
+    sequence = models.PositiveIntegerField(default=0)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "original_start"], name="events_occurrence_unique_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="events_occurrence_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity")),
+                name="events_occurrence_seats_within_capacity",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.event.title} ({timezone.localtime(self.start, self.event.zone):%Y-%m-%d %H:%M})"
+        )
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.event.zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.event.zone)
+
+    @property
+    def seats_left(self):
+        return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.seats_taken >= self.capacity
+
+
+class Registration(models.Model):
+    """A person's place at one occurrence: confirmed, waiting for a seat, or cancelled."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "user"],
+                condition=~Q(status="cancelled"),
+                name="events_one_active_registration_per_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.occurrence}"
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in the address of a person's own calendar feed.
+
+    Regenerating it revokes the old address.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -1,0 +1,192 @@
+"""Named reads of events, with the joins their listings need."""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.db.models.query import ModelIterable
+from django.utils import timezone
+from wagtail.models import Locale
+
+from events.models import AttendanceMode, EventPage, Occurrence, OccurrenceQuerySet, Registration
+
+# Sectors and territories are trees; a filter on one covers this many levels below it.
+TREE_DEPTH = 5
+
+
+class _LocalizedOccurrenceIterable(ModelIterable):
+    """Yields occurrences carrying ``page``, their event as the active language shows it, and
+    ``first_day`` and ``last_day``, the local dates they cover."""
+
+    def __iter__(self):
+        occurrences = list(super().__iter__())
+        attach_localized_pages(occurrences, locale=self.queryset.listing_locale)
+        for occurrence in occurrences:
+            # Local days in the event's zone; the end is exclusive (midnight ends the day before).
+            occurrence.first_day = occurrence.local_start.date()
+            occurrence.last_day = max(
+                (occurrence.local_end - dt.timedelta(microseconds=1)).date(), occurrence.first_day
+            )
+        yield from occurrences
+
+
+class ListedOccurrenceQuerySet(OccurrenceQuerySet):
+    """Occurrences for a listing. Each fetch (a page of results, after slicing) looks up the
+    translations of its events in one query, so that paginating stays cheap."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._iterable_class = _LocalizedOccurrenceIterable
+        self.listing_locale = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.listing_locale = self.listing_locale
+        return clone
+
+
+def attach_localized_pages(occurrences, *, locale=None):
+    """Set ``occurrence.page`` to the live translation of its event in ``locale`` (the active
+    language by default), or to the event itself. One query for all of them, none when every
+    event is already in that language.
+
+    Occurrences belong to the page in the default language (``EventPage.canonical``); its
+    translations share the ``translation_key``.
+    """
+    if not occurrences:
+        return occurrences
+    locale = locale or Locale.get_active()
+    keys = {o.event.translation_key for o in occurrences if o.event.locale_id != locale.pk}
+    translations = {}
+    if keys:
+        translations = {
+            page.translation_key: page
+            for page in EventPage.objects.live().filter(locale=locale, translation_key__in=keys)
+        }
+    for occurrence in occurrences:
+        event = occurrence.event
+        occurrence.page = (
+            event
+            if event.locale_id == locale.pk
+            else translations.get(event.translation_key, event)
+        )
+    return occurrences
+
+
+def occurrences_for_listing(*, locale=None, filters, past=False, now=None, index=None):
+    """The dates of live events that match ``filters`` (an ``EventFilterForm``'s cleaned data).
+
+    Upcoming dates (not yet ended) soonest first, or with ``past`` the ended ones, newest
+    first. Cancelled dates are listed too, for people who planned to come: templates mark
+    them. With ``index`` (an ``EventIndexPage`` in any language), only the events of that
+    agenda. Each fetched occurrence carries ``page`` (see ``attach_localized_pages``).
+    """
+    now = now or timezone.now()
+    occurrences = ListedOccurrenceQuerySet(Occurrence).live()
+    occurrences.listing_locale = locale
+    occurrences = occurrences.select_related("event", "event__territory").prefetch_related(
+        "event__sectors"
+    )
+    if index is not None:
+        occurrences = occurrences.filter(event__in=_events_of_index(index))
+    occurrences = apply_filters(occurrences, filters or {})
+    if past:
+        return occurrences.past(now).order_by("-start", "pk")
+    return occurrences.upcoming(now).order_by("start", "pk")
+
+
+def occurrences_between(*, start, end, locale=None, filters, index=None):
+    """The dates of live events that overlap [start, end), in time order, for calendars."""
+    occurrences = occurrences_for_listing(
+        locale=locale, filters=filters, past=False, now=start, index=index
+    )
+    return occurrences.filter(start__lt=end).order_by("start", "pk")
+
+
+def apply_filters(occurrences, filters):
+    """Narrow occurrences by the fields of ``EventFilterForm``; empty values do not filter."""
+    if kinds := filters.get("kind"):
+        occurrences = occurrences.filter(event__kind__in=kinds)
+    if sector := filters.get("sector"):
+        occurrences = occurrences.filter(
+            event__in=EventPage.objects.filter(sectors__in=_with_descendants(sector)).values("pk")
+        )
+    if territory := filters.get("territory"):
+        occurrences = occurrences.filter(event__territory__in=_with_descendants(territory))
+    zone = timezone.get_default_timezone()
+    if date_from := filters.get("date_from"):
+        occurrences = occurrences.filter(end__gt=_start_of_day(date_from, zone))
+    if date_to := filters.get("date_to"):
+        occurrences = occurrences.filter(
+            start__lt=_start_of_day(date_to + dt.timedelta(days=1), zone)
+        )
+    if filters.get("online"):
+        occurrences = occurrences.filter(
+            event__attendance_mode__in=[AttendanceMode.ONLINE, AttendanceMode.HYBRID]
+        )
+    for feature in filters.get("accessibility") or ():
+        occurrences = occurrences.filter(**{f"event__{feature}": True})
+    if filters.get("free"):
+        occurrences = occurrences.filter(Q(event__price__isnull=True) | Q(event__price=0))
+    if words := filters.get("q"):
+        # An English visitor types English words: match the event or any of its translations.
+        matching = EventPage.objects.live().filter(
+            Q(title__icontains=words)
+            | Q(summary__icontains=words)
+            | Q(venue_name__icontains=words)
+            | Q(organiser_name__icontains=words)
+        )
+        occurrences = occurrences.filter(
+            event__translation_key__in=matching.values("translation_key")
+        )
+    return occurrences
+
+
+def _events_of_index(index):
+    """Events under the agenda, found under its default-language page, which holds them."""
+    from events.models import EventIndexPage
+
+    default = Locale.get_default()
+    if index.locale_id != default.pk:
+        index = (
+            EventIndexPage.objects.filter(
+                translation_key=index.translation_key, locale=default
+            ).first()
+            or index
+        )
+    return EventPage.objects.descendant_of(index).values("pk")
+
+
+def _with_descendants(node):
+    """A tree node (``Sector`` or ``Territory``) and those below it, a query per level."""
+    found = [node.pk]
+    level = [node.pk]
+    for _depth in range(TREE_DEPTH):
+        level = list(type(node).objects.filter(parent__in=level).values_list("pk", flat=True))
+        if not level:
+            break
+        found.extend(level)
+    return found
+
+
+def _start_of_day(day, zone):
+    # Dates in filters are days of the site's time zone; the database stores UTC.
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+def registrations_of(*, user):
+    """A person's active registrations, soonest first, with their events, in two queries."""
+    return list(
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("occurrence__event", "occurrence__event__locale")
+        .order_by("occurrence__start")
+    )
+
+
+def registrations_for_event(*, event):
+    """Everyone registered to an event, by date then arrival, with their account."""
+    return (
+        Registration.objects.filter(occurrence__event=event.canonical)
+        .select_related("user", "occurrence")
+        .order_by("occurrence__start", "status", "created_at")
+    )

@@ -1,0 +1,263 @@
+"""Business rules of events: schedules into occurrences, registrations and the waiting list."""
+
+import datetime as dt
+import hashlib
+
+from dateutil.rrule import rrulestr
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import EventPage, Occurrence, OccurrenceChange, Registration
+
+# Rules without an end are expanded this far ahead.
+OPEN_ENDED_HORIZON = dt.timedelta(days=550)
+MAX_OCCURRENCES = 500
+
+
+class RegistrationError(ValidationError):
+    """Why a registration cannot be made, in words for the person who tried."""
+
+
+def event_schedule(*, event, now=None):
+    """The dates an event's schedule gives, as (original_start, start, end, cancelled) in UTC.
+
+    The rule is expanded from the start in the event's own time zone, so every occurrence
+    keeps its local wall-clock time across daylight-saving changes; each one lasts as long
+    as the first, measured in UTC.
+    """
+    duration = event.end - event.start
+    if event.all_day:
+        # All-day events cover whole local days: from midnight of the first to the end of the last.
+        duration = max(duration, dt.timedelta(days=1))
+    if event.recurrence:
+        local_start = event.local_start
+        rule = rrulestr(event.recurrence, dtstart=local_start)
+        horizon = (now or timezone.now()) + OPEN_ENDED_HORIZON
+        starts = []
+        for local in rule:
+            if local > horizon or len(starts) >= MAX_OCCURRENCES:
+                break
+            # Wall-clock arithmetic kept the local time; let the zone give the right offset.
+            starts.append(local.replace(tzinfo=None).replace(tzinfo=event.zone).astimezone(dt.UTC))
+    else:
+        starts = [event.start.astimezone(dt.UTC)]
+
+    changes = {change.original_start: change for change in event.occurrence_changes.all()}
+    dates = []
+    for start in starts:
+        change = changes.get(start)
+        if change is None:
+            dates.append((start, start, start + duration, False))
+        elif change.action == OccurrenceChange.Action.CANCEL:
+            dates.append((start, start, start + duration, True))
+        else:
+            dates.append((start, change.new_start, change.new_end, False))
+    return dates
+
+
+def calendar_fingerprint(event):
+    """A digest of what calendars must be told again when it changes (calendar.md: time,
+    place, status, recurrence); descriptions alone are left out."""
+    changes = sorted(
+        (c.original_start.isoformat(), c.action, str(c.new_start), str(c.new_end))
+        for c in event.occurrence_changes.all()
+    )
+    parts = [
+        event.start.isoformat(),
+        event.end.isoformat(),
+        event.time_zone,
+        str(event.all_day),
+        event.recurrence,
+        repr(changes),
+        event.attendance_mode,
+        event.venue_name,
+        event.address,
+        event.online_url,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@transaction.atomic
+def event_sync_occurrences(*, event):
+    """Make the occurrences of an event match its published schedule.
+
+    Dates that left the schedule are deleted when nobody registered, and cancelled
+    otherwise, so that registrations and their history stay. Returns the occurrences whose
+    time or status changed (for notifications).
+    """
+    event = EventPage.objects.select_for_update().get(pk=event.canonical.pk)
+    wanted = {
+        original: (start, end, cancelled)
+        for original, start, end, cancelled in event_schedule(event=event)
+    }
+    existing = {
+        occurrence.original_start: occurrence
+        for occurrence in event.occurrences.select_for_update()
+    }
+    if not event.recurrence and len(existing) == 1 and len(wanted) == 1:
+        # A single event that moved is the same event: its registrations follow it.
+        (occurrence,) = existing.values()
+        occurrence.original_start = next(iter(wanted))
+        existing = {occurrence.original_start: occurrence}
+    changed = []
+
+    for original, occurrence in existing.items():
+        if original in wanted:
+            continue
+        if occurrence.registrations.exclude(status=Registration.Status.CANCELLED).exists():
+            if occurrence.status != Occurrence.Status.CANCELLED:
+                occurrence.status = Occurrence.Status.CANCELLED
+                occurrence.sequence += 1
+                occurrence.save(update_fields=["status", "sequence"])
+                changed.append(occurrence)
+        else:
+            occurrence.delete()
+
+    for original, (start, end, cancelled) in wanted.items():
+        status = Occurrence.Status.CANCELLED if cancelled else Occurrence.Status.SCHEDULED
+        occurrence = existing.get(original)
+        if occurrence is None:
+            Occurrence.objects.create(
+                event=event,
+                original_start=original,
+                start=start,
+                end=end,
+                status=status,
+                capacity=event.capacity,
+            )
+            continue
+        significant = (occurrence.start, occurrence.end, occurrence.status) != (start, end, status)
+        occurrence.start, occurrence.end, occurrence.status = start, end, status
+        # Seats already confirmed stay confirmed: capacity never drops below them.
+        if event.capacity is None:
+            occurrence.capacity = None
+        else:
+            occurrence.capacity = max(event.capacity, occurrence.seats_taken)
+        if significant:
+            occurrence.sequence += 1
+            changed.append(occurrence)
+        occurrence.save(
+            update_fields=["original_start", "start", "end", "status", "capacity", "sequence"]
+        )
+        _promote_waiting(occurrence)
+
+    fingerprint = calendar_fingerprint(event)
+    if fingerprint != event.calendar_fingerprint:
+        # The first publication starts at SEQUENCE 0; every significant change after it bumps.
+        fields = {"calendar_fingerprint": fingerprint}
+        if event.calendar_fingerprint:
+            fields["sequence"] = F("sequence") + 1
+        EventPage.objects.filter(pk=event.pk).update(**fields)
+    return changed
+
+
+def registration_open_error(*, occurrence, now=None):
+    """Why registration to this occurrence is closed, or None when it is open."""
+    now = now or timezone.now()
+    event = occurrence.event
+    if not event.live:
+        return _("This event is not published.")
+    if not event.registration_enabled:
+        return _("This event does not take registrations.")
+    if occurrence.status == Occurrence.Status.CANCELLED:
+        return _("This date has been cancelled.")
+    if occurrence.start <= now:
+        return _("This date has already started.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _("Registration has not opened yet.")
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return _("Registration is closed.")
+    return None
+
+
+def registration_create(*, occurrence, user, now=None):
+    """Register a person for one occurrence: a seat if one is left, else the waiting list.
+
+    The occurrence row is locked (PostgreSQL) or the whole write serialised (SQLite,
+    IMMEDIATE transactions), and the database refuses more seats than the capacity: the
+    last seat goes to exactly one person. Registering twice returns the first registration.
+    """
+    with transaction.atomic():
+        occurrence = (
+            Occurrence.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .get(pk=occurrence.pk)
+        )
+        existing = (
+            Registration.objects.filter(occurrence=occurrence, user=user)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        error = registration_open_error(occurrence=occurrence, now=now)
+        if error:
+            raise RegistrationError(error)
+        if not occurrence.is_full:
+            status = Registration.Status.CONFIRMED
+            Occurrence.objects.filter(pk=occurrence.pk).update(seats_taken=F("seats_taken") + 1)
+        elif occurrence.event.waiting_list_enabled:
+            status = Registration.Status.WAITING
+        else:
+            raise RegistrationError(_("This date is full."))
+        registration = Registration.objects.create(occurrence=occurrence, user=user, status=status)
+        _confirm_after_commit(registration)
+        return registration
+
+
+def registration_cancel(*, registration, user):
+    """Cancel one's own registration; a freed seat goes to the first person waiting.
+
+    Returns the registration promoted from the waiting list, if any.
+    """
+    if registration.user_id != user.pk:
+        raise RegistrationError(_("You can only cancel your own registration."))
+    with transaction.atomic():
+        occurrence = Occurrence.objects.select_for_update(of=("self",)).get(
+            pk=registration.occurrence_id
+        )
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            return None
+        was_confirmed = registration.status == Registration.Status.CONFIRMED
+        registration.status = Registration.Status.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        if not was_confirmed:
+            return None
+        Occurrence.objects.filter(pk=occurrence.pk).update(seats_taken=F("seats_taken") - 1)
+        occurrence.refresh_from_db()
+        promoted = _promote_waiting(occurrence)
+        return promoted[0] if promoted else None
+
+
+def _confirm_after_commit(registration):
+    from .tasks import send_registration_confirmation
+
+    transaction.on_commit(
+        lambda: send_registration_confirmation.delay(registration.pk, registration.status)
+    )
+
+
+def _promote_waiting(occurrence):
+    """Give free seats to the people waiting longest. Runs inside the caller's transaction."""
+    promoted = []
+    if occurrence.status != Occurrence.Status.SCHEDULED:
+        return promoted
+    free = None if occurrence.capacity is None else occurrence.capacity - occurrence.seats_taken
+    waiting = occurrence.registrations.filter(status=Registration.Status.WAITING).order_by(
+        "created_at", "pk"
+    )
+    if free is not None:
+        waiting = waiting[: max(free, 0)]
+    for registration in waiting.select_for_update():
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        Occurrence.objects.filter(pk=occurrence.pk).update(seats_taken=F("seats_taken") + 1)
+        promoted.append(registration)
+        _confirm_after_commit(registration)
+    if promoted:
+        occurrence.refresh_from_db()
+    return promoted

@@ -1,0 +1,25 @@
+from celery import shared_task
+from django.conf import settings
+
+from . import mails
+
+
+@shared_task(name="events.tasks.send_registration_confirmation")
+def send_registration_confirmation(registration_id, status):
+    """Tell a person their registration is confirmed or waiting (status as it was decided)."""
+    mails.send_registration_mail(registration_id=registration_id, status=status)
+
+
+@shared_task(name="events.tasks.extend_open_ended_series")
+def extend_open_ended_series():
+    """Keep rules without an end expanded far enough ahead (daily). Safe to run twice."""
+    from .models import EventPage
+    from .services import event_sync_occurrences
+
+    for event in (
+        EventPage.objects.live()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .exclude(recurrence="")
+    ):
+        if "COUNT=" not in event.recurrence.upper() and "UNTIL=" not in event.recurrence.upper():
+            event_sync_occurrences(event=event)

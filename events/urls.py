@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "events"
+
+urlpatterns = [
+    path("occurrences/<int:occurrence_id>/register/", views.register, name="register"),
+    path("registrations/<uuid:token>/cancel/", views.cancel_registration, name="cancel"),
+    path("registrations/<uuid:token>/", views.registration_detail, name="registration"),
+    path("mine/", views.my_events, name="mine"),
+]
+
+urlpatterns += [
+    path("<uuid:uid>.ics", feeds.event_ics, name="event_ics"),
+    path("feed.ics", feeds.feed, name="feed"),
+    path("feed/regenerate/", feeds.feed_regenerate, name="feed_regenerate"),
+    path("feed/<str:token>.ics", feeds.personal_feed, name="personal_feed"),
+]

@@ -1,0 +1,43 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button, ListingButton
+
+from . import admin_views
+from .models import EventPage
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "events/<int:page_id>/registrations/",
+            admin_views.event_registrations,
+            name="events_registrations",
+        )
+    ]
+
+
+def _is_event(page):
+    return page.specific_class is EventPage
+
+
+@hooks.register("register_page_listing_buttons")
+def registrations_listing_button(page, user, next_url=None):
+    if _is_event(page) and page.permissions_for_user(user).can_edit():
+        yield ListingButton(
+            _("Registrations"),
+            reverse("events_registrations", args=[page.pk]),
+            priority=40,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def registrations_header_button(page, user, view_name=None, next_url=None):
+    if _is_event(page) and page.permissions_for_user(user).can_edit():
+        yield Button(
+            _("Registrations"),
+            reverse("events_registrations", args=[page.pk]),
+            icon_name="group",
+            priority=40,
+        )

@@ -1,0 +1,627 @@
+"""Calendar output: golden files, three independent parsers, recurrence across DST, feeds.
+
+Golden files live in tests/events/golden/; DTSTAMP is normalised before comparing. Set
+UPDATE_GOLDEN=1 to rewrite them after an intended change, and review the diff.
+"""
+
+import datetime as dt
+import os
+import re
+import uuid
+import zoneinfo
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+import vobject
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from ical.calendar_stream import IcsCalendarStream
+
+from events import ical
+from events.feed_services import calendar_feed_token_regenerate
+from events.models import (
+    AttendanceMode,
+    CalendarFeedToken,
+    EventKind,
+    EventPage,
+    Occurrence,
+    OccurrenceChange,
+    Registration,
+)
+from network.models import Sector, Territory
+
+pytestmark = pytest.mark.django_db
+
+GOLDEN = Path(__file__).parent / "golden"
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+MONTREAL = zoneinfo.ZoneInfo("America/Montreal")
+STAMP = dt.datetime(2027, 1, 1, 12, 0, tzinfo=dt.UTC)
+
+SINGLE_KEY = uuid.UUID("0b7c6a52-5d0e-4c5b-9a43-3f1f8f6d1a01")
+FAIR_KEY = uuid.UUID("0b7c6a52-5d0e-4c5b-9a43-3f1f8f6d1a02")
+COMMITTEE_KEY = uuid.UUID("0b7c6a52-5d0e-4c5b-9a43-3f1f8f6d1a03")
+MONTREAL_KEY = uuid.UUID("0b7c6a52-5d0e-4c5b-9a43-3f1f8f6d1a04")
+
+
+@pytest.fixture(autouse=True)
+def _base_url(settings):
+    settings.BASE_URL = "https://essaim.example"
+
+
+@pytest.fixture
+def english():
+    """Goldens are written in the source language: translated catalogues must not change them."""
+    with translation.override("en"):
+        yield
+
+
+# Helpers.
+
+
+def normalise(data: bytes) -> str:
+    """The calendar text with DTSTAMP fixed, so that goldens do not depend on when tests run."""
+    text = data.decode()
+    return re.sub(r"^DTSTAMP:\d{8}T\d{6}Z\r$", "DTSTAMP:20000101T000000Z\r", text, flags=re.M)
+
+
+def assert_golden(name, data: bytes):
+    path = GOLDEN / name
+    text = normalise(data)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(text.encode())
+    assert path.exists(), f"{path} is missing: run with UPDATE_GOLDEN=1 and review it"
+    assert text == path.read_bytes().decode(), f"{name} differs from its golden file"
+
+
+def parse_everywhere(data: bytes):
+    """Parse with icalendar, ical and vobject; return the icalendar object."""
+    text = data.decode()
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    calendar = icalendar.Calendar.from_ical(data)
+    assert IcsCalendarStream.calendar_from_ics(text) is not None
+    assert vobject.readOne(text).name == "VCALENDAR"
+    return calendar
+
+
+def vevents(calendar):
+    return list(calendar.walk("VEVENT"))
+
+
+def local_starts(calendar, zone, start, end):
+    """Wall-clock starts in ``zone`` of every occurrence recurring-ical-events expands."""
+    starts = []
+    for occurrence in recurring_ical_events.of(calendar).between(start, end):
+        value = occurrence.decoded("DTSTART")
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(zone).replace(tzinfo=None)
+        starts.append(value)
+    return starts
+
+
+@pytest.fixture
+def single(make_event):
+    return make_event(
+        title="Atelier compostage",
+        slug="atelier-compostage",
+        translation_key=SINGLE_KEY,
+        start=dt.datetime(2027, 3, 10, 14, 0, tzinfo=PARIS),
+        end=dt.datetime(2027, 3, 10, 16, 0, tzinfo=PARIS),
+        latitude="47.218371",
+        longitude="-1.553621",
+    )
+
+
+@pytest.fixture
+def fair(make_event):
+    return make_event(
+        title="Salon de l’ESS",
+        slug="salon-de-less",
+        translation_key=FAIR_KEY,
+        kind=EventKind.FAIR,
+        all_day=True,
+        start=dt.datetime(2027, 5, 15, 9, 0, tzinfo=PARIS),
+        end=dt.datetime(2027, 5, 16, 18, 0, tzinfo=PARIS),
+        attendance_mode=AttendanceMode.HYBRID,
+        online_url="https://visio.example/salon",
+    )
+
+
+def make_committee(make_event, *, zone, key, slug, moved_to):
+    """FREQ=MONTHLY;BYDAY=1TU;COUNT=6 from 2027-01-05 18:00 local: March 2 cancelled (before
+    the DST change), April 6 moved (after it)."""
+    return make_event(
+        title="Comité de concertation",
+        slug=slug,
+        translation_key=key,
+        kind=EventKind.COMMITTEE,
+        time_zone=str(zone),
+        start=dt.datetime(2027, 1, 5, 18, 0, tzinfo=zone),
+        end=dt.datetime(2027, 1, 5, 20, 0, tzinfo=zone),
+        recurrence="FREQ=MONTHLY;BYDAY=1TU;COUNT=6",
+        changes=[
+            (
+                dt.datetime(2027, 3, 2, 18, 0, tzinfo=zone),
+                OccurrenceChange.Action.CANCEL,
+                None,
+                None,
+            ),
+            (
+                dt.datetime(2027, 4, 6, 18, 0, tzinfo=zone),
+                OccurrenceChange.Action.MOVE,
+                moved_to,
+                moved_to + dt.timedelta(hours=2),
+            ),
+        ],
+    )
+
+
+@pytest.fixture
+def committee(make_event):
+    return make_committee(
+        make_event,
+        zone=PARIS,
+        key=COMMITTEE_KEY,
+        slug="comite-de-concertation",
+        moved_to=dt.datetime(2027, 4, 8, 18, 30, tzinfo=PARIS),
+    )
+
+
+@pytest.fixture
+def montreal_committee(make_event):
+    return make_committee(
+        make_event,
+        zone=MONTREAL,
+        key=MONTREAL_KEY,
+        slug="comite-montreal",
+        moved_to=dt.datetime(2027, 4, 7, 18, 0, tzinfo=MONTREAL),
+    )
+
+
+# The serialiser.
+
+
+def test_uid_is_the_stored_translation_key_at_the_site_domain(single):
+    assert ical.event_uid(single) == f"{SINGLE_KEY}@essaim.example"
+
+
+def test_single_event_is_written_in_utc_with_place_and_links(single, english):
+    data = ical.calendar_for([single], name="Essaim").to_ical()
+    assert_golden("single.ics", data)
+    calendar = parse_everywhere(data)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert calendar["PRODID"] == "-//Essaim//Essaim//FR"
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in data.decode()
+    assert "X-PUBLISHED-TTL:PT1H" in data.decode()
+    assert "X-WR-CALNAME:Essaim" in data.decode()
+    [vevent] = vevents(calendar)
+    assert vevent["UID"] == f"{SINGLE_KEY}@essaim.example"
+    assert vevent.decoded("DTSTART") == dt.datetime(2027, 3, 10, 13, 0, tzinfo=dt.UTC)
+    assert vevent.decoded("DTEND") == dt.datetime(2027, 3, 10, 15, 0, tzinfo=dt.UTC)
+    assert "DTSTART:20270310T130000Z" in data.decode()
+    assert not calendar.walk("VTIMEZONE")
+    assert vevent["SEQUENCE"] == 0
+    assert vevent["LOCATION"] == "Maison de l’ESS, 8 rue Saint-Domingue, 44200 Nantes"
+    assert "GEO:47.218371;-1.553621" in data.decode()
+    page_url = single.get_full_url()
+    assert page_url in vevent["DESCRIPTION"]
+    assert vevent["URL"] == page_url
+    assert vevent.decoded("DTSTAMP") == single.last_published_at.replace(microsecond=0)
+    assert 'ORGANIZER;CN="Ville de Nantes":mailto:agenda@nantes.example' in data.decode()
+
+
+def test_all_day_fair_uses_dates_and_an_exclusive_end(fair, english):
+    data = ical.calendar_for([fair]).to_ical()
+    assert_golden("all-day.ics", data)
+    calendar = parse_everywhere(data)
+    [vevent] = vevents(calendar)
+    assert "DTSTART;VALUE=DATE:20270515" in data.decode()
+    assert "DTEND;VALUE=DATE:20270517" in data.decode()
+    assert "https://visio.example/salon" in vevent["DESCRIPTION"]
+    assert local_starts(calendar, PARIS, dt.date(2027, 5, 1), dt.date(2027, 6, 1)) == [
+        dt.date(2027, 5, 15)
+    ]
+
+
+def test_committee_keeps_its_local_time_across_dst_with_one_date_cancelled_one_moved(
+    committee, english
+):
+    data = ical.calendar_for([committee]).to_ical()
+    assert_golden("committee.ics", data)
+    calendar = parse_everywhere(data)
+    text = data.decode()
+    assert "DTSTART;TZID=Europe/Paris:20270105T180000" in text
+    assert "RRULE:FREQ=MONTHLY;COUNT=6;BYDAY=1TU" in text
+    assert "EXDATE;TZID=Europe/Paris:20270302T180000" in text
+    assert "RECURRENCE-ID;TZID=Europe/Paris:20270406T180000" in text
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    master, moved = vevents(calendar)
+    assert master["UID"] == moved["UID"] == f"{COMMITTEE_KEY}@essaim.example"
+
+    assert local_starts(calendar, PARIS, dt.date(2027, 1, 1), dt.date(2027, 7, 1)) == [
+        dt.datetime(2027, 1, 5, 18, 0),
+        dt.datetime(2027, 2, 2, 18, 0),
+        dt.datetime(2027, 4, 8, 18, 30),
+        dt.datetime(2027, 5, 4, 18, 0),
+        dt.datetime(2027, 6, 1, 18, 0),
+    ]
+    # Same wall-clock time, different UTC offset on each side of 2027-03-28.
+    utc = [
+        o.decoded("DTSTART").astimezone(dt.UTC).hour
+        for o in recurring_ical_events.of(calendar).between(
+            dt.date(2027, 1, 1), dt.date(2027, 7, 1)
+        )
+    ]
+    assert utc == [17, 17, 16, 16, 16]
+
+    # The occurrence rows mirror the calendar.
+    rows = {o.original_start: o for o in committee.occurrences.all()}
+    assert rows[dt.datetime(2027, 3, 2, 17, 0, tzinfo=dt.UTC)].status == Occurrence.Status.CANCELLED
+    assert rows[dt.datetime(2027, 4, 6, 16, 0, tzinfo=dt.UTC)].start == dt.datetime(
+        2027, 4, 8, 16, 30, tzinfo=dt.UTC
+    )
+
+
+def test_committee_in_montreal_keeps_its_local_time_across_the_american_dst_change(
+    montreal_committee,
+):
+    data = ical.calendar_for([montreal_committee]).to_ical()
+    calendar = parse_everywhere(data)
+    assert "DTSTART;TZID=America/Montreal:20270105T180000" in data.decode()
+    assert local_starts(calendar, MONTREAL, dt.date(2027, 1, 1), dt.date(2027, 7, 1)) == [
+        dt.datetime(2027, 1, 5, 18, 0),
+        dt.datetime(2027, 2, 2, 18, 0),
+        dt.datetime(2027, 4, 7, 18, 0),
+        dt.datetime(2027, 5, 4, 18, 0),
+        dt.datetime(2027, 6, 1, 18, 0),
+    ]
+    hours = [
+        o.decoded("DTSTART").astimezone(dt.UTC).hour
+        for o in recurring_ical_events.of(calendar).between(
+            dt.date(2027, 1, 1), dt.date(2027, 7, 1)
+        )
+    ]
+    assert hours == [23, 23, 22, 22, 22]
+
+
+def test_both_committees_in_one_feed_carry_both_time_zones(committee, montreal_committee):
+    calendar = parse_everywhere(ical.calendar_for([committee, montreal_committee]).to_ical())
+    assert sorted(tz["TZID"] for tz in calendar.walk("VTIMEZONE")) == [
+        "America/Montreal",
+        "Europe/Paris",
+    ]
+
+
+def test_an_update_keeps_the_uid_and_raises_the_sequence(single, english):
+    before = ical.calendar_for([single]).to_ical()
+    page = EventPage.objects.get(pk=single.pk)
+    page.start = dt.datetime(2027, 3, 10, 15, 0, tzinfo=PARIS)
+    page.end = dt.datetime(2027, 3, 10, 17, 0, tzinfo=PARIS)
+    page.save_revision().publish()
+    # What the services do on a change of time (RFC 5545 3.8.7.4); not the serialiser's job.
+    EventPage.objects.filter(pk=single.pk).update(sequence=1)
+    updated = EventPage.objects.get(pk=single.pk)
+    data = ical.calendar_for([updated]).to_ical()
+    assert_golden("update.ics", data)
+    [old] = vevents(parse_everywhere(before))
+    [new] = vevents(parse_everywhere(data))
+    assert new["UID"] == old["UID"]
+    assert new["SEQUENCE"] > old["SEQUENCE"] == 0
+    assert new.decoded("DTSTART") == dt.datetime(2027, 3, 10, 14, 0, tzinfo=dt.UTC)
+
+
+def test_cancel_invite_for_one_date_follows_itip(committee, english):
+    occurrence = committee.occurrences.get(
+        original_start=dt.datetime(2027, 5, 4, 16, 0, tzinfo=dt.UTC)
+    )
+    data = ical.invite_calendar(
+        committee,
+        attendee_email="zoe@asso.example",
+        attendee_name="Zoé Martin",
+        method=ical.CANCEL,
+        occurrence=occurrence,
+        sequence=3,
+        dtstamp=STAMP,
+    ).to_ical()
+    assert_golden("cancel.ics", data)
+    calendar = parse_everywhere(data)
+    text = data.decode()
+    assert calendar["METHOD"] == "CANCEL"
+    assert "REFRESH-INTERVAL" not in text
+    [vevent] = vevents(calendar)
+    assert vevent["STATUS"] == "CANCELLED"
+    assert vevent["SEQUENCE"] == 3
+    assert vevent["UID"] == f"{COMMITTEE_KEY}@essaim.example"
+    assert "RECURRENCE-ID;TZID=Europe/Paris:20270504T180000" in text
+    assert "DTSTAMP:20270101T120000Z" in text
+    assert not calendar.walk("VALARM")
+    attendees = vevent.get("ATTENDEE")
+    assert not isinstance(attendees, list)
+    assert str(attendees) == "mailto:zoe@asso.example"
+    assert "PARTSTAT" not in attendees.params
+    assert 'ORGANIZER;CN="Ville de Nantes":mailto:agenda@nantes.example' in text
+
+
+def test_request_invite_has_one_accepted_attendee_and_falls_back_to_the_site_address(
+    make_event, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "Essaim <agenda@essaim.example>"
+    event = make_event(organiser_email="")
+    data = ical.invite_calendar(
+        event, attendee_email="zoe@asso.example", attendee_name="Zoé Martin", method=ical.REQUEST
+    ).to_ical()
+    calendar = parse_everywhere(data)
+    [vevent] = vevents(calendar)
+    assert calendar["METHOD"] == "REQUEST"
+    assert vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert vevent["ATTENDEE"].params["CN"] == "Zoé Martin"
+    assert 'ORGANIZER;CN="Ville de Nantes":mailto:agenda@essaim.example' in data.decode()
+    assert vevent["STATUS"] == "CONFIRMED"
+    # A mail is stamped when it is built, not with the last publication.
+    assert vevent.decoded("DTSTAMP") > event.last_published_at - dt.timedelta(seconds=1)
+    assert data.decode().count("ATTENDEE") == 1
+    with pytest.raises(ValueError):
+        ical.invite_calendar(event, attendee_email="z@x.example", method=ical.PUBLISH)
+
+
+def test_request_invite_for_one_date_of_a_series_has_its_recurrence_id(committee):
+    occurrence = committee.occurrences.get(
+        original_start=dt.datetime(2027, 4, 6, 16, 0, tzinfo=dt.UTC)
+    )
+    data = ical.invite_calendar(
+        committee, attendee_email="zoe@asso.example", method=ical.REQUEST, occurrence=occurrence
+    ).to_ical()
+    calendar = parse_everywhere(data)
+    [vevent] = vevents(calendar)
+    assert "RECURRENCE-ID;TZID=Europe/Paris:20270406T180000" in data.decode()
+    assert "DTSTART;TZID=Europe/Paris:20270408T183000" in data.decode()
+    assert vevent["SEQUENCE"] == ical.event_sequence(committee, occurrence)
+
+
+# Feeds.
+
+
+def test_event_ics_is_served_inline_as_text_calendar(client, single):
+    response = client.get(reverse("events:event_ics", kwargs={"uid": SINGLE_KEY}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'inline; filename="atelier-compostage.ics"'
+    calendar = parse_everywhere(response.content)
+    [vevent] = vevents(calendar)
+    assert vevent["UID"] == ical.event_uid(single)
+    assert response["ETag"] and response["Last-Modified"]
+
+
+def test_event_ics_of_an_unpublished_or_unknown_event_is_404(client, make_event):
+    draft = make_event(publish=False, live=False)
+    assert (
+        client.get(reverse("events:event_ics", kwargs={"uid": draft.translation_key})).status_code
+        == 404
+    )
+    assert client.get(reverse("events:event_ics", kwargs={"uid": uuid.uuid4()})).status_code == 404
+
+
+def test_english_address_shows_the_english_translation_with_the_same_uid(client, single):
+    from wagtail.models import Locale
+
+    english = single.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Composting workshop"
+    english.save_revision().publish()
+    response = client.get(f"/en/events/{SINGLE_KEY}.ics")
+    [vevent] = vevents(parse_everywhere(response.content))
+    assert vevent["SUMMARY"] == "Composting workshop"
+    assert vevent["UID"] == f"{SINGLE_KEY}@essaim.example"
+    assert "/en/" in vevent["URL"]
+
+
+def feed_uids(client, query=""):
+    response = client.get(reverse("events:feed") + query)
+    assert response.status_code == 200
+    return {str(v["UID"]).split("@")[0] for v in vevents(parse_everywhere(response.content))}
+
+
+def test_site_feed_filters_by_kind_sector_and_territory(client, make_event):
+    compost = Sector.objects.create(name_fr="Compost", name_en="Compost", slug="compost-test")
+    waste = Sector.objects.create(name_fr="Déchets", name_en="Waste", slug="dechets-test")
+    compost.parent = waste
+    compost.save()
+    nantes = Territory.objects.create(
+        name="Nantes", slug="nantes-test", kind="commune", country="FR"
+    )
+    lyon = Territory.objects.create(name="Lyon", slug="lyon-test", kind="commune", country="FR")
+    soon = timezone.now() + dt.timedelta(days=10)
+    workshop = make_event(start=soon, territory=nantes)
+    page = EventPage.objects.get(pk=workshop.pk)
+    page.sectors = [compost]
+    page.save_revision().publish()
+    fair = make_event(start=soon, kind=EventKind.FAIR, territory=lyon)
+    draft = make_event(start=soon, publish=False, live=False)
+    keys = {e: str(e.translation_key) for e in (workshop, fair, draft)}
+
+    assert feed_uids(client) >= {keys[workshop], keys[fair]}
+    assert keys[draft] not in feed_uids(client)
+    assert feed_uids(client, "?kind=foire-salon") == {keys[fair]}
+    assert feed_uids(client, "?kind=foire-salon&kind=atelier") >= {keys[fair], keys[workshop]}
+    assert feed_uids(client, "?sector=compost-test") == {keys[workshop]}
+    assert feed_uids(client, "?sector=dechets-test") == {keys[workshop]}
+    assert feed_uids(client, "?territory=lyon-test") == {keys[fair]}
+    assert feed_uids(client, "?territory=lyon-test&territory=nantes-test") == {
+        keys[fair],
+        keys[workshop],
+    }
+    assert feed_uids(client, "?territory=lyon-test&sector=compost-test") == set()
+    assert feed_uids(client, "?kind=nothing") == set()
+
+
+def test_site_feed_leaves_out_events_ended_more_than_90_days_ago(client, make_event):
+    now = timezone.now()
+    old = make_event(start=now - dt.timedelta(days=100))
+    recent = make_event(start=now - dt.timedelta(days=80))
+    uids = feed_uids(client)
+    assert str(recent.translation_key) in uids
+    assert str(old.translation_key) not in uids
+
+
+def test_feed_answers_304_while_nothing_changed_and_200_after_a_change(client, single):
+    url = reverse("events:feed")
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "text/calendar; charset=utf-8"
+    assert first["Content-Disposition"] == 'inline; filename="events.ics"'
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+    # Another filter is another resource.
+    assert client.get(url + "?kind=atelier", headers={"if-none-match": etag}).status_code == 200
+
+    page = EventPage.objects.get(pk=single.pk)
+    page.title = "Atelier compostage (complet)"
+    page.save_revision().publish()
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+    assert b"complet" in again.content
+
+
+def test_feed_etag_changes_when_an_event_is_unpublished(client, single, make_event):
+    other = make_event()
+    url = reverse("events:feed")
+    etag = client.get(url)["ETag"]
+    EventPage.objects.get(pk=other.pk).unpublish()
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_feed_query_count_does_not_grow_with_the_number_of_events(client, make_event):
+    start = timezone.now() + dt.timedelta(days=30)
+    sector = Sector.objects.create(name_fr="Compost", name_en="Compost", slug="compost-count")
+
+    def publish(n):
+        for _ in range(n):
+            event = make_event(start=start, recurrence="FREQ=WEEKLY;COUNT=3")
+            page = EventPage.objects.get(pk=event.pk)
+            page.sectors = [sector]
+            page.save_revision().publish()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("events:feed"))
+        assert response.status_code == 200
+        return len(queries), len(vevents(icalendar.Calendar.from_ical(response.content)))
+
+    publish(2)
+    count()  # Wagtail caches the site's root paths on first use.
+    few, served = count()
+    assert served == 2
+    publish(10)
+    count()
+    many, served = count()
+    assert served == 12
+    assert many == few
+
+
+# Personal feeds.
+
+
+@pytest.fixture
+def person(django_user_model):
+    return django_user_model.objects.create_user(email="zoe@asso.example", password="x")
+
+
+def test_personal_feed_lists_the_dates_someone_registered_or_waits_for(
+    client, person, committee, single, make_event
+):
+    other = make_event()
+    may = committee.occurrences.get(original_start=dt.datetime(2027, 5, 4, 16, 0, tzinfo=dt.UTC))
+    Registration.objects.create(occurrence=may, user=person, status=Registration.Status.CONFIRMED)
+    Registration.objects.create(
+        occurrence=single.occurrences.get(), user=person, status=Registration.Status.WAITING
+    )
+    Registration.objects.create(
+        occurrence=other.occurrences.get(), user=person, status=Registration.Status.CANCELLED
+    )
+    token = calendar_feed_token_regenerate(user=person).token
+
+    response = client.get(reverse("events:personal_feed", kwargs={"token": token}))
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    calendar = parse_everywhere(response.content)
+    by_uid = {str(v["UID"]): v for v in vevents(calendar)}
+    assert set(by_uid) == {ical.event_uid(committee), ical.event_uid(single)}
+    assert "RECURRENCE-ID;TZID=Europe/Paris:20270504T180000" in response.content.decode()
+    assert by_uid[ical.event_uid(single)]["STATUS"] == "TENTATIVE"
+    assert by_uid[ical.event_uid(committee)]["STATUS"] == "CONFIRMED"
+
+    etag = response["ETag"]
+    url = reverse("events:personal_feed", kwargs={"token": token})
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    Registration.objects.filter(user=person, occurrence=may).update(
+        status=Registration.Status.CANCELLED, updated_at=timezone.now()
+    )
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_personal_feed_of_an_unknown_token_is_404(client):
+    assert client.get(reverse("events:personal_feed", kwargs={"token": "nope"})).status_code == 404
+
+
+def test_regenerating_the_token_revokes_the_old_address(client, person):
+    client.force_login(person)
+    url = reverse("events:feed_regenerate")
+    response = client.post(url, {"next": "/fr/events/mine/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/events/mine/"
+    old = CalendarFeedToken.objects.get(user=person).token
+    assert len(old) >= 40
+    assert client.get(reverse("events:personal_feed", kwargs={"token": old})).status_code == 200
+
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    new = CalendarFeedToken.objects.get(user=person).token
+    assert new != old
+    assert client.get(reverse("events:personal_feed", kwargs={"token": old})).status_code == 404
+    assert client.get(reverse("events:personal_feed", kwargs={"token": new})).status_code == 200
+    assert client.post(url, {"next": "//evil.example/x"})["Location"] == "/"
+
+
+def test_regenerating_needs_a_logged_in_post(client, person):
+    url = reverse("events:feed_regenerate")
+    assert client.post(url)["Location"].startswith("/")
+    assert not CalendarFeedToken.objects.exists()
+    client.force_login(person)
+    assert client.get(url).status_code == 405
+
+
+def test_personal_feed_query_count_does_not_grow_with_the_number_of_registrations(
+    client, person, make_event
+):
+    token = calendar_feed_token_regenerate(user=person).token
+    url = reverse("events:personal_feed", kwargs={"token": token})
+    start = timezone.now() + dt.timedelta(days=30)
+
+    def register(n):
+        for _ in range(n):
+            event = make_event(start=start, recurrence="FREQ=WEEKLY;COUNT=2")
+            for occurrence in event.occurrences.all():
+                Registration.objects.create(
+                    occurrence=occurrence, user=person, status=Registration.Status.CONFIRMED
+                )
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), len(vevents(icalendar.Calendar.from_ical(response.content)))
+
+    register(1)
+    count()
+    few, served = count()
+    assert served == 2
+    register(5)
+    many, served = count()
+    assert served == 12
+    assert many == few

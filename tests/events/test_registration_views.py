@@ -1,0 +1,139 @@
+"""Registering, the confirmation page, my events, cancelling, and the organisers' lists."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from events.admin_views import csv_cell
+from events.models import Occurrence, Registration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(django_user_model):
+    user = django_user_model.objects.create_user(
+        email="lea@coop.example", password="x", display_name="Léa"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def test_a_visitor_is_invited_to_log_in_before_registering(client, make_event):
+    event = make_event(capacity=5)
+    html = client.get(event.url).content.decode()
+    assert "Connectez-vous pour vous inscrire" in html
+    occurrence = Occurrence.objects.get(event=event)
+    response = client.post(f"/fr/events/occurrences/{occurrence.pk}/register/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/fr/accounts/login/")
+    assert not Registration.objects.exists()
+
+
+def test_register_see_it_in_my_events_and_cancel(
+    client, make_event, member, django_capture_on_commit_callbacks
+):
+    event = make_event(capacity=5)
+    occurrence = Occurrence.objects.get(event=event)
+    client.force_login(member)
+    assert "5 places restantes" in client.get(event.url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/fr/events/occurrences/{occurrence.pk}/register/")
+    registration = Registration.objects.get(user=member)
+    assert response["Location"] == f"/fr/events/registrations/{registration.token}/"
+    confirmation = client.get(response["Location"]).content.decode()
+    assert "Vous êtes inscrit" in confirmation
+    assert mail.outbox[0].subject == f"Inscription confirmée : {event.title}"
+
+    mine = client.get("/fr/events/mine/").content.decode()
+    assert event.title in mine
+
+    client.post(f"/fr/events/registrations/{registration.token}/cancel/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert event.title not in client.get("/fr/events/mine/").content.decode()
+
+
+def test_nobody_else_sees_or_cancels_a_registration(client, make_event, member, django_user_model):
+    from events import services
+
+    occurrence = Occurrence.objects.get(event=make_event(capacity=5))
+    registration = services.registration_create(occurrence=occurrence, user=member)
+    other = django_user_model.objects.create_user(email="autre@asso.example", password="x")
+    client.force_login(other)
+    assert client.get(f"/fr/events/registrations/{registration.token}/").status_code == 404
+    assert client.post(f"/fr/events/registrations/{registration.token}/cancel/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_a_full_date_offers_the_waiting_list(client, make_event, member, django_user_model):
+    from events import services
+
+    event = make_event(capacity=1)
+    occurrence = Occurrence.objects.get(event=event)
+    other = django_user_model.objects.create_user(email="premier@asso.example", password="x")
+    services.registration_create(occurrence=occurrence, user=other)
+    client.force_login(member)
+    html = client.get(event.url).content.decode()
+    assert "Complet" in html
+    assert "liste d’attente" in html
+
+
+def test_event_page_carries_schema_org_json_ld(client, make_event):
+    import json
+    import re
+
+    event = make_event(capacity=5, price="12.50")
+    html = client.get(event.url).content.decode()
+    data = json.loads(
+        re.search(
+            r'<script id="event-json-ld" type="application/ld\+json">(.*?)</script>', html
+        ).group(1)
+    )
+    assert data["@type"] == "Event"
+    assert data["startDate"] == "2027-03-10T14:00:00+01:00"
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert data["offers"]["price"] == "12.50"
+    assert data["organizer"]["name"] == "Ville de Nantes"
+
+
+def test_editors_see_attendees_and_export_them_as_csv(
+    client, make_event, member, django_user_model
+):
+    from events import services
+
+    event = make_event(capacity=5)
+    occurrence = Occurrence.objects.get(event=event)
+    member.display_name = '=HYPERLINK("http://evil.example")'
+    member.save()
+    services.registration_create(occurrence=occurrence, user=member)
+    editor = django_user_model.objects.get(email="editrice@essaim.example")
+    client.force_login(editor)
+
+    page = client.get(f"/admin/events/{event.pk}/registrations/")
+    assert page.status_code == 200
+    assert "1 sur 5 places occupées" in page.content.decode()
+    export = client.get(f"/admin/events/{event.pk}/registrations/?format=csv")
+    body = export.content.decode("utf-8-sig")
+    assert "lea@coop.example" in body
+    assert "'=HYPERLINK" in body
+
+
+def test_members_cannot_open_attendee_lists(client, make_event, member):
+    event = make_event(capacity=5)
+    client.force_login(member)
+    response = client.get(f"/admin/events/{event.pk}/registrations/")
+    assert response.status_code in (302, 403)
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised():
+    assert [csv_cell(v) for v in ("=1+1", "+33", "-2", "@SUM", "Léa", None)] == [
+        "'=1+1",
+        "'+33",
+        "'-2",
+        "'@SUM",
+        "Léa",
+        "",
+    ]

@@ -1,0 +1,18 @@
+"""The platform's read-only JSON API, one router per app, with its OpenAPI schema.
+
+The interactive documentation page is off: it loads scripts from a CDN. The schema is at
+/api/v1/openapi.json.
+"""
+
+from ninja import NinjaAPI
+
+from events.api import router as events_router
+
+api = NinjaAPI(
+    title="Essaim API",
+    version="1",
+    description="Events of the network's cities and their dates. Read-only, no authentication.",
+    docs_url=None,
+    urls_namespace="api",
+)
+api.add_router("/", events_router)
