@@ -22,9 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
 
+from network.models import Sector, Territory
+
 from . import ical
 from .feed_services import calendar_feed_token_regenerate
 from .models import CalendarFeedToken, EventPage, Occurrence, Registration
+from .selectors import with_descendants
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -54,23 +57,19 @@ def not_long_past(queryset, now=None):
 def filter_feed(queryset, params):
     """The site feed's filters: kind, sector and territory, each repeatable (any of the values).
 
-    A sector or territory also selects the events of its direct children (a region selects
-    its communes' events when they are filed under it).
+    A sector or territory also selects what lies below it in its tree, as in the agenda.
     """
     kinds = params.getlist("kind")
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
-    sectors = params.getlist("sector")
-    if sectors:
-        in_sectors = EventPage.objects.filter(
-            Q(sectors__slug__in=sectors) | Q(sectors__parent__slug__in=sectors)
-        )
-        queryset = queryset.filter(pk__in=in_sectors.values("pk"))
-    territories = params.getlist("territory")
-    if territories:
-        queryset = queryset.filter(
-            Q(territory__slug__in=territories) | Q(territory__parent__slug__in=territories)
-        )
+    sectors = Sector.objects.filter(slug__in=params.getlist("sector"))
+    if params.getlist("sector"):
+        ids = [pk for sector in sectors for pk in with_descendants(sector)]
+        queryset = queryset.filter(pk__in=EventPage.objects.filter(sectors__in=ids).values("pk"))
+    territories = Territory.objects.filter(slug__in=params.getlist("territory"))
+    if params.getlist("territory"):
+        ids = [pk for territory in territories for pk in with_descendants(territory)]
+        queryset = queryset.filter(territory__in=ids)
     return queryset
 
 

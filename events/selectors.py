@@ -108,10 +108,10 @@ def apply_filters(occurrences, filters):
         occurrences = occurrences.filter(event__kind__in=kinds)
     if sector := filters.get("sector"):
         occurrences = occurrences.filter(
-            event__in=EventPage.objects.filter(sectors__in=_with_descendants(sector)).values("pk")
+            event__in=EventPage.objects.filter(sectors__in=with_descendants(sector)).values("pk")
         )
     if territory := filters.get("territory"):
-        occurrences = occurrences.filter(event__territory__in=_with_descendants(territory))
+        occurrences = occurrences.filter(event__territory__in=with_descendants(territory))
     zone = timezone.get_default_timezone()
     if date_from := filters.get("date_from"):
         occurrences = occurrences.filter(end__gt=_start_of_day(date_from, zone))
@@ -156,7 +156,7 @@ def _events_of_index(index):
     return EventPage.objects.descendant_of(index).values("pk")
 
 
-def _with_descendants(node):
+def with_descendants(node):
     """A tree node (``Sector`` or ``Territory``) and those below it, a query per level."""
     found = [node.pk]
     level = [node.pk]

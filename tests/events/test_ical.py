@@ -625,3 +625,21 @@ def test_personal_feed_query_count_does_not_grow_with_the_number_of_registration
     many, served = count()
     assert served == 12
     assert many == few
+
+
+def test_site_feed_territory_filter_covers_the_whole_tree_like_the_agenda(client, make_event):
+    country = Territory.objects.create(name="France", slug="fr-test", kind="country", country="FR")
+    region = Territory.objects.create(
+        name="Pays de la Loire", slug="pdl-test", kind="region", country="FR", parent=country
+    )
+    city = Territory.objects.create(
+        name="Nantes", slug="nantes-test", kind="commune", country="FR", parent=region
+    )
+    make_event(title="Atelier à Nantes", slug="atelier-nantes", territory=city)
+    make_event(title="Atelier ailleurs", slug="atelier-ailleurs")
+    body = client.get("/fr/events/feed.ics", {"territory": "fr-test"}).content.decode()
+    assert "Atelier à Nantes" in body
+    assert "Atelier ailleurs" not in body
+    agenda_page = client.get("/fr/agenda/", {"territory": "fr-test"}).content.decode()
+    assert "Atelier à Nantes" in agenda_page
+    assert "Atelier ailleurs" not in agenda_page
