@@ -243,6 +243,8 @@ class EventIndexPage(RoutablePageMixin, Page):
                 "occurrences": occurrences,
                 "map_limit": self.MAP_MAX_OCCURRENCES,
                 "map_data_url": self.route_url(request, "map_json"),
+                "map_tiles": settings.ESSAIM_MAP_TILE_URL,
+                "map_attribution": settings.ESSAIM_MAP_TILE_ATTRIBUTION,
             },
         )
 

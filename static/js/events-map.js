@@ -90,7 +90,12 @@
             container.hidden = false;
             container.setAttribute("role", "region");
             container.setAttribute("aria-label", container.dataset.label);
-            var map = L.map(container, { attributionControl: false, scrollWheelZoom: false });
+            var tiles = container.dataset.tiles;
+            var map = L.map(container, { attributionControl: Boolean(tiles), scrollWheelZoom: false });
+            if (tiles) {
+                // A tile server configured by MAP_TILE_URL; without one, markers only.
+                L.tileLayer(tiles, { attribution: container.dataset.attribution, maxZoom: 19 }).addTo(map);
+            }
             var markers = [];
             places.forEach(function (features) {
                 var coordinates = features[0].geometry.coordinates;

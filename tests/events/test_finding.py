@@ -622,3 +622,11 @@ def test_number_of_queries_does_not_grow_with_the_number_of_events(
     else:
         expected = "Workshop" if language == "en" else "Atelier"
         assert response.content.decode().count(f"{expected} 14</") == 1
+
+
+def test_map_uses_the_configured_tile_server(client, agenda, make_event, settings):
+    settings.ESSAIM_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.ESSAIM_MAP_TILE_ATTRIBUTION = "© contributeurs"
+    html = client.get(agenda.url + "map/").content.decode()
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in html
+    assert 'data-attribution="© contributeurs"' in html

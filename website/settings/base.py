@@ -265,6 +265,12 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 
+# Map tiles: none by default (the agenda's map then shows markers on a blank background, the
+# list beside it says the same). Set a tile server you are allowed to use, e.g.
+# MAP_TILE_URL=https://tile.example.org/{z}/{x}/{y}.png and its attribution.
+ESSAIM_MAP_TILE_URL = env.str("MAP_TILE_URL", "")
+ESSAIM_MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", "")
+
 # ---------------------------------------------------------------------------
 # Security (production tightens these)
 # ---------------------------------------------------------------------------
