@@ -27,11 +27,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from website.accounts.models import time_zone_choices  # also named in migrations
 from website.blocks import BodyBlock
-
-
-def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class EventKind(models.TextChoices):

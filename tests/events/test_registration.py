@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import services
 from events.models import EventPage, Occurrence, OccurrenceChange, Registration
@@ -75,8 +75,9 @@ def test_without_a_waiting_list_a_full_date_refuses_with_a_reason(make_event, pe
     occurrence = only_occurrence(make_event(capacity=1, waiting_list_enabled=False))
     first, second = people(2)
     services.registration_create(occurrence=occurrence, user=first)
-    with pytest.raises(services.RegistrationError, match="complet|full"):
+    with translation.override("fr"), pytest.raises(services.RegistrationError) as refused:
         services.registration_create(occurrence=occurrence, user=second)
+    assert refused.value.messages == ["Cette date est complète."]
 
 
 def test_registration_respects_its_window_and_the_past(make_event, people):
