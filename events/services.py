@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
+from .notifications import registration_notify
 
 # Rules without an end are expanded this far ahead.
 OPEN_ENDED_HORIZON = dt.timedelta(days=550)
@@ -204,7 +205,7 @@ def registration_create(*, occurrence, user, now=None):
         else:
             raise RegistrationError(_("This date is full."))
         registration = Registration.objects.create(occurrence=occurrence, user=user, status=status)
-        _confirm_after_commit(registration)
+        registration_notify(registration=registration, change="created")
         return registration
 
 
@@ -225,20 +226,13 @@ def registration_cancel(*, registration, user):
         was_confirmed = registration.status == Registration.Status.CONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
+        registration_notify(registration=registration, change="cancelled")
         if not was_confirmed:
             return None
         Occurrence.objects.filter(pk=occurrence.pk).update(seats_taken=F("seats_taken") - 1)
         occurrence.refresh_from_db()
         promoted = _promote_waiting(occurrence)
         return promoted[0] if promoted else None
-
-
-def _confirm_after_commit(registration):
-    from .tasks import send_registration_confirmation
-
-    transaction.on_commit(
-        lambda: send_registration_confirmation.delay(registration.pk, registration.status)
-    )
 
 
 def _promote_waiting(occurrence):
@@ -257,7 +251,7 @@ def _promote_waiting(occurrence):
         registration.save(update_fields=["status", "updated_at"])
         Occurrence.objects.filter(pk=occurrence.pk).update(seats_taken=F("seats_taken") + 1)
         promoted.append(registration)
-        _confirm_after_commit(registration)
+        registration_notify(registration=registration, change="promoted")
     if promoted:
         occurrence.refresh_from_db()
     return promoted

@@ -1,14 +1,6 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import mails
-
-
-@shared_task(name="events.tasks.send_registration_confirmation")
-def send_registration_confirmation(registration_id, status):
-    """Tell a person their registration is confirmed or waiting (status as it was decided)."""
-    mails.send_registration_mail(registration_id=registration_id, status=status)
-
 
 @shared_task(name="events.tasks.extend_open_ended_series")
 def extend_open_ended_series():

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     # Ours. ``website`` is the site-wide Wagtail app; accounts live beside it.
     "website",
     "website.accounts",
+    "website.notifications",
     "events",
     "network",
     # Wagtail
@@ -147,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "website.accounts.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
+    },
+    "dispatch-due-notifications": {
+        "task": "website.notifications.tasks.dispatch_due",
+        "schedule": 60,
     },
     "extend-open-ended-event-series": {
         "task": "events.tasks.extend_open_ended_series",

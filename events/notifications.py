@@ -1,0 +1,121 @@
+"""How the events app's notifications read: confirmation with a calendar invite (REQUEST),
+waiting list, and cancellation (CANCEL), each in the recipient's language and time zone."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.models import Locale
+
+from website.notifications.registry import renderer
+from website.notifications.services import notification_create
+
+from . import ical
+from .models import Registration
+
+CONFIRMED = "events.registration.confirmed"
+WAITING = "events.registration.waiting"
+CANCELLED = "events.registration.cancelled"
+
+
+def registration_notify(*, registration, change):
+    """Record, in the caller's transaction, what a registration's holder must be told.
+
+    ``change`` names the change ("created", "promoted", "cancelled"): with the registration
+    it makes the key that lets each change be announced once.
+    """
+    if registration.status == Registration.Status.CANCELLED:
+        kind = CANCELLED
+    elif registration.status == Registration.Status.CONFIRMED:
+        kind = CONFIRMED
+    else:
+        kind = WAITING
+    notification_create(
+        kind=kind,
+        key=f"events.registration:{registration.pk}:{change}",
+        recipients=[registration.user],
+        payload={"registration": registration.pk},
+    )
+
+
+class InviteEmail(EmailMultiAlternatives):
+    """A mail whose alternatives end with text/calendar carrying the iTIP method (RFC 6047),
+    followed by the same calendar as an invitation.ics attachment."""
+
+    def __init__(self, *args, html, calendar, method, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calendar_method = method
+        self.attach_alternative(html, "text/html")
+        self.attach_alternative(calendar.decode(), "text/calendar")
+        self.attach("invitation.ics", calendar, "application/ics")
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype == "text/calendar":
+            part.set_param("method", self.calendar_method)
+        return part
+
+
+@renderer(CONFIRMED)
+@renderer(WAITING)
+@renderer(CANCELLED)
+def registration_message(delivery):
+    registration = (
+        Registration.objects.select_related("user", "occurrence__event")
+        .filter(pk=delivery.notification.payload.get("registration"))
+        .first()
+    )
+    if registration is None:
+        return None
+    user, occurrence = registration.user, registration.occurrence
+    event = occurrence.event
+    kind = delivery.notification.kind
+    zone = zoneinfo.ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    with translation.override(user.preferred_language), timezone.override(zone):
+        locale = Locale.objects.filter(language_code=user.preferred_language).first()
+        page = (event.get_translation_or_none(locale) if locale else None) or event
+        if not page.live:
+            page = event
+        context = {
+            "user": user,
+            "registration": registration,
+            "kind": kind.rsplit(".", 1)[1],
+            "occurrence": occurrence,
+            "event": page,
+            "event_url": settings.BASE_URL + (page.url or ""),
+            "registration_url": settings.BASE_URL
+            + reverse("events:registration", args=[registration.token]),
+        }
+        subject = render_to_string("events/mail/registration_subject.txt", context).strip()
+        text = render_to_string("events/mail/registration.txt", context)
+        html = render_to_string("events/mail/registration.html", context)
+        if kind == WAITING:
+            message = EmailMultiAlternatives(subject, text, to=[delivery.recipient])
+            message.attach_alternative(html, "text/html")
+            return message
+        method = ical.REQUEST if kind == CONFIRMED else ical.CANCEL
+        calendar = ical.invite_calendar(
+            page,
+            attendee_email=delivery.recipient,
+            attendee_name=user.get_display_name(),
+            method=method,
+            occurrence=occurrence if event.recurrence else None,
+            sequence=_sequence(event, occurrence, kind),
+        )
+    return InviteEmail(
+        subject,
+        text,
+        to=[delivery.recipient],
+        html=html,
+        calendar=calendar.to_ical(),
+        method=method,
+    )
+
+
+def _sequence(event, occurrence, kind):
+    """A CANCEL must carry a higher SEQUENCE than the REQUEST it withdraws (RFC 5546)."""
+    sequence = ical.event_sequence(event, occurrence if event.recurrence else None)
+    return sequence + 1 if kind == CANCELLED else sequence
