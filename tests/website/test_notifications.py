@@ -188,3 +188,19 @@ def test_smtp_answers_are_sorted_into_passing_and_lasting_troubles():
     assert not services.is_transient(ValueError("a bug"))
     assert services.retry_delay(1) == dt.timedelta(minutes=1)
     assert services.retry_delay(20) == dt.timedelta(hours=6)
+
+
+def test_without_beat_cron_runs_the_periodic_tasks(
+    make_event, person, smtp_down, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command
+
+    registration_for(make_event, person, django_capture_on_commit_callbacks, capacity=5)
+    smtp_down.ESSAIM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Delivery.objects.update(next_attempt_at=timezone.now())
+
+    call_command("run_periodic_tasks", "dispatch-due-notifications")
+
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+    with pytest.raises(CommandError, match="Unknown periodic task"):
+        call_command("run_periodic_tasks", "nope")
