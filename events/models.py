@@ -466,6 +466,16 @@ class EventPage(Page):
         verbose_name = _("event")
         verbose_name_plural = _("events")
 
+    def with_content_json(self, content):
+        """Publishing a revision keeps the live row's calendar counters: a revision drafted
+        before the last change holds an older SEQUENCE, and SEQUENCE must never go down."""
+        page = super().with_content_json(content)
+        # Read from the database: ``self`` may be the editor's own, older instance.
+        live = EventPage.objects.filter(pk=self.pk).values("sequence", "calendar_fingerprint")
+        for name, value in (live.first() or {}).items():
+            setattr(page, name, value)
+        return page
+
     def clean(self):
         super().clean()
         errors = {}

@@ -1,6 +1,7 @@
 """How the events app's notifications read: confirmation with a calendar invite (REQUEST),
 waiting list, and cancellation (CANCEL), each in the recipient's language and time zone."""
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -10,15 +11,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale
 
+from website.notifications.models import Delivery
 from website.notifications.registry import renderer
 from website.notifications.services import notification_create
 
 from . import ical
-from .models import Registration
+from .models import Occurrence, Registration
 
 CONFIRMED = "events.registration.confirmed"
 WAITING = "events.registration.waiting"
 CANCELLED = "events.registration.cancelled"
+UPDATED = "events.registration.updated"
+
+# Edits of an event within this delay become one update per attendee.
+UPDATE_DELAY = dt.timedelta(minutes=5)
 
 
 def registration_notify(*, registration, change):
@@ -39,6 +45,34 @@ def registration_notify(*, registration, change):
         recipients=[registration.user],
         payload={"registration": registration.pk},
     )
+
+
+def event_changed_notify(*, event):
+    """Tell each confirmed attendee of an upcoming date that the event changed (time, place,
+    status or rule), with an updated invite, or a CANCEL when their date was cancelled.
+
+    Runs in the transaction of the change. The update waits ``UPDATE_DELAY``; a newer change
+    in the meantime supersedes it, so a burst of edits sends one message per person.
+    """
+    registrations = Registration.objects.filter(
+        occurrence__event=event,
+        occurrence__end__gte=timezone.now(),
+        status=Registration.Status.CONFIRMED,
+    ).select_related("user")
+    send_at = timezone.now() + UPDATE_DELAY
+    for registration in registrations:
+        Delivery.objects.filter(
+            notification__kind=UPDATED,
+            notification__payload__registration=registration.pk,
+            status=Delivery.Status.PENDING,
+        ).update(status=Delivery.Status.SUPERSEDED)
+        notification_create(
+            kind=UPDATED,
+            key=f"events.registration:{registration.pk}:update:{event.sequence}",
+            recipients=[registration.user],
+            payload={"registration": registration.pk},
+            send_at=send_at,
+        )
 
 
 class InviteEmail(EmailMultiAlternatives):
@@ -62,6 +96,7 @@ class InviteEmail(EmailMultiAlternatives):
 @renderer(CONFIRMED)
 @renderer(WAITING)
 @renderer(CANCELLED)
+@renderer(UPDATED)
 def registration_message(delivery):
     registration = (
         Registration.objects.select_related("user", "occurrence__event")
@@ -73,6 +108,9 @@ def registration_message(delivery):
     user, occurrence = registration.user, registration.occurrence
     event = occurrence.event
     kind = delivery.notification.kind
+    if kind == UPDATED and registration.status != Registration.Status.CONFIRMED:
+        return None  # they cancelled meanwhile: their CANCEL already went out
+    date_cancelled = occurrence.status == Occurrence.Status.CANCELLED
     zone = zoneinfo.ZoneInfo(user.time_zone or settings.TIME_ZONE)
     with translation.override(user.preferred_language), timezone.override(zone):
         locale = Locale.objects.filter(language_code=user.preferred_language).first()
@@ -82,7 +120,9 @@ def registration_message(delivery):
         context = {
             "user": user,
             "registration": registration,
-            "kind": kind.rsplit(".", 1)[1],
+            "kind": "date_cancelled"
+            if kind == UPDATED and date_cancelled
+            else kind.rsplit(".", 1)[1],
             "occurrence": occurrence,
             "event": page,
             "event_url": settings.BASE_URL + (page.url or ""),
@@ -96,14 +136,15 @@ def registration_message(delivery):
             message = EmailMultiAlternatives(subject, text, to=[delivery.recipient])
             message.attach_alternative(html, "text/html")
             return message
-        method = ical.REQUEST if kind == CONFIRMED else ical.CANCEL
+        cancel = kind == CANCELLED or (kind == UPDATED and date_cancelled)
+        method = ical.CANCEL if cancel else ical.REQUEST
         calendar = ical.invite_calendar(
             page,
             attendee_email=delivery.recipient,
             attendee_name=user.get_display_name(),
             method=method,
             occurrence=occurrence if event.recurrence else None,
-            sequence=_sequence(event, occurrence, kind),
+            sequence=_sequence(event, occurrence, cancel),
         )
     return InviteEmail(
         subject,
@@ -115,7 +156,7 @@ def registration_message(delivery):
     )
 
 
-def _sequence(event, occurrence, kind):
+def _sequence(event, occurrence, cancel):
     """A CANCEL must carry a higher SEQUENCE than the REQUEST it withdraws (RFC 5546)."""
     sequence = ical.event_sequence(event, occurrence if event.recurrence else None)
-    return sequence + 1 if kind == CANCELLED else sequence
+    return sequence + 1 if cancel else sequence

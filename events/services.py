@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
-from .notifications import registration_notify
+from .notifications import event_changed_notify, registration_notify
 
 # Rules without an end are expanded this far ahead.
 OPEN_ENDED_HORIZON = dt.timedelta(days=550)
@@ -152,6 +152,9 @@ def event_sync_occurrences(*, event):
         if event.calendar_fingerprint:
             fields["sequence"] = F("sequence") + 1
         EventPage.objects.filter(pk=event.pk).update(**fields)
+        if event.calendar_fingerprint:
+            event.refresh_from_db(fields=["sequence"])
+            event_changed_notify(event=event)
     return changed
 
 

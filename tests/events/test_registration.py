@@ -259,3 +259,16 @@ def test_editors_open_the_event_form_in_the_admin(client, agenda, django_user_mo
     response = client.get(f"/admin/pages/add/events/eventpage/{agenda.pk}/")
     assert response.status_code == 200
     assert "recurrence" in response.content.decode()
+
+
+def test_publishing_an_old_draft_never_lowers_the_sequence(make_event):
+    event = make_event()
+    draft = EventPage.objects.get(pk=event.pk)  # an editor opens the page
+    event.start += dt.timedelta(days=1)
+    event.end += dt.timedelta(days=1)
+    event.save_revision().publish()
+    assert EventPage.objects.get(pk=event.pk).sequence == 1
+
+    draft.venue_name = "Autre salle"  # their older draft, published later
+    draft.save_revision().publish()
+    assert EventPage.objects.get(pk=event.pk).sequence == 2

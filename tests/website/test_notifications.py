@@ -153,8 +153,10 @@ def test_after_the_last_attempt_a_failure_is_shown_to_administrators_who_can_ret
 ):
     registration_for(make_event, person, django_capture_on_commit_callbacks, capacity=5)
     delivery = Delivery.objects.get(user=person)
+    later = timezone.now()
     for _ in range(services.MAX_ATTEMPTS - 1):
-        services.delivery_send(delivery_id=delivery.pk)
+        later += dt.timedelta(hours=7)  # past each retry's time
+        services.delivery_send(delivery_id=delivery.pk, now=later)
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
     assert delivery.attempts == services.MAX_ATTEMPTS
@@ -204,3 +206,62 @@ def test_without_beat_cron_runs_the_periodic_tasks(
     assert Delivery.objects.get().status == Delivery.Status.SENT
     with pytest.raises(CommandError, match="Unknown periodic task"):
         call_command("run_periodic_tasks", "nope")
+
+
+def sent_calendar(message):
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    part = parsed.get_payload()[0].get_payload()[2]
+    return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_a_burst_of_edits_sends_one_updated_invite_after_the_delay(
+    make_event, person, django_capture_on_commit_callbacks
+):
+    registration = registration_for(
+        make_event, person, django_capture_on_commit_callbacks, capacity=5
+    )
+    event = registration.occurrence.event
+    assert len(mail.outbox) == 1
+    for _ in (1, 2):  # moved twice within the delay
+        event.start += dt.timedelta(hours=1)
+        event.end += dt.timedelta(hours=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            event.save_revision().publish()
+    assert len(mail.outbox) == 1  # nothing leaves before the delay
+
+    later = timezone.now() + dt.timedelta(minutes=6)
+    for pk in services.deliveries_due(now=later):
+        services.delivery_send(delivery_id=pk, now=later)
+
+    assert len(mail.outbox) == 2
+    update = mail.outbox[1]
+    assert update.subject.startswith("Modification :") or update.subject.startswith("Changed:")
+    (vevent,) = sent_calendar(update).walk("VEVENT")
+    assert vevent["DTSTART"].dt == registration.occurrence.start + dt.timedelta(hours=2)
+    assert int(vevent["SEQUENCE"]) == 2
+    assert Delivery.objects.filter(status=Delivery.Status.SUPERSEDED).count() == 1
+
+
+def test_cancelling_one_date_of_a_series_sends_its_attendees_a_cancel(
+    make_event, person, django_capture_on_commit_callbacks
+):
+    from events.models import OccurrenceChange
+
+    event = make_event(capacity=5, recurrence="FREQ=WEEKLY;COUNT=3")
+    second = Occurrence.objects.filter(event=event).order_by("start")[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.registration_create(occurrence=second, user=person)
+    event.occurrence_changes.add(
+        OccurrenceChange(original_start=second.original_start, action="cancel")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+    later = timezone.now() + dt.timedelta(minutes=6)
+    for pk in services.deliveries_due(now=later):
+        services.delivery_send(delivery_id=pk, now=later)
+
+    calendar = sent_calendar(mail.outbox[-1])
+    assert calendar["METHOD"] == "CANCEL"
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent["RECURRENCE-ID"].dt == second.original_start
+    assert vevent["STATUS"] == "CANCELLED"

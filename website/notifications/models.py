@@ -38,6 +38,8 @@ class Delivery(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # A newer notification about the same thing replaced it before it left.
+        SUPERSEDED = "superseded", _("Replaced by a newer one")
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"

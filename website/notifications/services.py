@@ -17,12 +17,13 @@ FIRST_RETRY = dt.timedelta(minutes=1)
 LAST_RETRY = dt.timedelta(hours=6)
 
 
-def notification_create(*, kind, key, recipients, payload=None):
+def notification_create(*, kind, key, recipients, payload=None, send_at=None):
     """Record a change and who must hear of it, in the caller's transaction.
 
     ``recipients`` are users (mail goes to their address, in their language) or e-mail
     addresses. The same ``key`` twice records nothing more: a change is announced once.
-    Deliveries are handed to the queue after commit.
+    Deliveries are handed to the queue after commit, or wait for ``send_at`` (then the
+    periodic ``dispatch_due`` sends them), which lets a newer change supersede them.
     """
     notification, created = Notification.objects.get_or_create(
         key=key, defaults={"kind": kind, "payload": payload or {}}
@@ -39,11 +40,13 @@ def notification_create(*, kind, key, recipients, payload=None):
                 channel=Delivery.Channel.EMAIL,
                 recipient=address,
                 user=user,
+                next_attempt_at=send_at or timezone.now(),
             )
         )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    ids = list(notification.deliveries.values_list("pk", flat=True))
-    transaction.on_commit(lambda: _enqueue(ids))
+    if send_at is None or send_at <= timezone.now():
+        ids = list(notification.deliveries.values_list("pk", flat=True))
+        transaction.on_commit(lambda: _enqueue(ids))
     return notification
 
 
@@ -78,7 +81,7 @@ def delivery_send(*, delivery_id, now=None):
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
             .select_related("notification", "user")
-            .filter(pk=delivery_id, status=Delivery.Status.PENDING)
+            .filter(pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
             .first()
         )
         if delivery is None:
