@@ -59,13 +59,15 @@ def event_changed_notify(*, event):
         occurrence__end__gte=timezone.now(),
         status=Registration.Status.CONFIRMED,
     ).select_related("user")
+    registrations = list(registrations)
+    # Updates still waiting for these people are replaced by this one: one query for all.
+    Delivery.objects.filter(
+        notification__kind=UPDATED,
+        notification__payload__registration__in=[r.pk for r in registrations],
+        status=Delivery.Status.PENDING,
+    ).update(status=Delivery.Status.SUPERSEDED)
     send_at = timezone.now() + UPDATE_DELAY
     for registration in registrations:
-        Delivery.objects.filter(
-            notification__kind=UPDATED,
-            notification__payload__registration=registration.pk,
-            status=Delivery.Status.PENDING,
-        ).update(status=Delivery.Status.SUPERSEDED)
         notification_create(
             kind=UPDATED,
             key=f"events.registration:{registration.pk}:update:{event.sequence}",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from events.models import AttendanceMode, EventPage, Occurrence, OccurrenceQuerySet, Registration
+from website.selectors import localized_pages
 
 # Sectors and territories are trees; a filter on one covers this many levels below it.
 TREE_DEPTH = 5
@@ -52,23 +53,9 @@ def attach_localized_pages(occurrences, *, locale=None):
     Occurrences belong to the page in the default language (``EventPage.canonical``); its
     translations share the ``translation_key``.
     """
-    if not occurrences:
-        return occurrences
-    locale = locale or Locale.get_active()
-    keys = {o.event.translation_key for o in occurrences if o.event.locale_id != locale.pk}
-    translations = {}
-    if keys:
-        translations = {
-            page.translation_key: page
-            for page in EventPage.objects.live().filter(locale=locale, translation_key__in=keys)
-        }
-    for occurrence in occurrences:
-        event = occurrence.event
-        occurrence.page = (
-            event
-            if event.locale_id == locale.pk
-            else translations.get(event.translation_key, event)
-        )
+    pages = localized_pages([o.event for o in occurrences], locale, model=EventPage)
+    for occurrence, page in zip(occurrences, pages, strict=True):
+        occurrence.page = page
     return occurrences
 
 

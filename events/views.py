@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from website.selectors import localized_pages
 
 from . import services
-from .models import CalendarFeedToken, Occurrence, Registration
+from .models import CalendarFeedToken, EventPage, Occurrence, Registration
 from .selectors import registrations_of
 
 
@@ -65,7 +65,9 @@ def cancel_registration(request, token):
 def my_events(request):
     now = timezone.now()
     registrations = registrations_of(user=request.user)
-    pages = localized_pages([registration.occurrence.event for registration in registrations])
+    pages = localized_pages(
+        [registration.occurrence.event for registration in registrations], model=EventPage
+    )
     for registration, page in zip(registrations, pages, strict=True):
         registration.page = page
     upcoming = [r for r in registrations if r.occurrence.end >= now]

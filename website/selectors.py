@@ -3,10 +3,11 @@
 from wagtail.models import Locale, Page
 
 
-def localized_pages(pages, locale=None):
+def localized_pages(pages, locale=None, model=Page):
     """Each page's live translation in ``locale`` (the active one by default), else the page.
 
-    One query for the whole list, where ``page.localized`` costs two per page.
+    One query for the whole list, where ``page.localized`` costs two per page. ``model``
+    gives the translations their specific fields (``EventPage`` for listings of events).
     """
     locale = locale or Locale.get_active()
     foreign_keys = {page.translation_key for page in pages if page.locale_id != locale.id}
@@ -14,7 +15,7 @@ def localized_pages(pages, locale=None):
     if foreign_keys:
         translations = {
             page.translation_key: page
-            for page in Page.objects.live()
+            for page in model.objects.live()
             .filter(locale=locale, translation_key__in=foreign_keys)
             .select_related("locale")
         }

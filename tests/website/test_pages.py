@@ -1,7 +1,6 @@
 """The site-wide pages: French first, English on demand, menus, search and moderation."""
 
 import pytest
-from django.test import override_settings
 from wagtail.models import Locale, Page, Workflow
 
 from website.models import HomePage, StandardPage
@@ -168,7 +167,6 @@ def test_english_locale_exists_on_every_install():
     assert Page.objects.filter(depth=1).exists()
 
 
-@override_settings(ESSAIM_SERVE_MEDIA=True)
 def test_health_endpoint_answers_when_the_database_does(client):
     response = client.get("/health/")
     assert response.status_code == 200
