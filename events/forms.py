@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import ACCESSIBILITY_FEATURES, EventKind
+from events.models import ACCESSIBILITY_FEATURES, EventKind, EventPage
 from network.models import Sector, Territory
+from website.notifications.models import Subscriber
 
 FILTER_QUERY_MAX_LENGTH = 200
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -96,3 +97,77 @@ class EventFilterForm(forms.Form):
     @property
     def is_filtering(self):
         return bool(self.filters)
+
+
+class SubscribeForm(forms.Form):
+    """What to follow, and how. People without an account give their address (double
+    opt-in); the form fills itself from the agenda's filters or an event page."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address such as nom@example.org."),
+        },
+    )
+    series = forms.ModelMultipleChoiceField(
+        label=_("Series"),
+        required=False,
+        queryset=EventPage.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every date in your calendar, kept up to date when it changes."),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of event"),
+        required=False,
+        choices=EventKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        required=False,
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A sector includes the sectors within it."),
+    )
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territories"),
+        required=False,
+        queryset=Territory.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A territory includes the places within it."),
+    )
+    frequency = forms.ChoiceField(
+        label=_("How to receive news of new events"),
+        choices=Subscriber.Frequency.choices,
+        initial=Subscriber.Frequency.IMMEDIATE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user=None, series=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            del self.fields["email"]
+        self.fields["series"].queryset = EventPage.objects.live().filter(pk__in=series or [])
+        if not series:
+            del self.fields["series"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("series", "kinds", "sectors", "territories")):
+            raise forms.ValidationError(
+                _("Choose at least one series, kind of event, sector or territory.")
+            )
+        return cleaned
+
+    def targets(self):
+        data = self.cleaned_data
+        return (
+            [["series", page.pk] for page in data.get("series") or []]
+            + [["kind", kind] for kind in data["kinds"]]
+            + [["sector", sector.pk] for sector in data["sectors"]]
+            + [["territory", territory.pk] for territory in data["territories"]]
+        )

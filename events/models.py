@@ -692,6 +692,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The start of the date a reminder was sent for: a date that moves is reminded again.
+    reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -726,3 +728,76 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class Subscription(models.Model):
+    """What someone follows: a kind of event, a sector, a territory (announcements), or one
+    series such as a committee (invites for the whole series, kept up to date)."""
+
+    class Target(models.TextChoices):
+        KIND = "kind", _("Kind of event")
+        SECTOR = "sector", _("Sector")
+        TERRITORY = "territory", _("Territory")
+        SERIES = "series", _("Series")
+
+    subscriber = models.ForeignKey(
+        "notifications.Subscriber", on_delete=models.CASCADE, related_name="event_subscriptions"
+    )
+    target = models.CharField(_("follows"), max_length=10, choices=Target.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, blank=True)
+    sector = models.ForeignKey(
+        "network.Sector", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    territory = models.ForeignKey(
+        "network.Territory", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        EventPage, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target="kind", sector=None, territory=None, event=None) & ~Q(kind=""))
+                | Q(target="sector", kind="", sector__isnull=False, territory=None, event=None)
+                | Q(target="territory", kind="", sector=None, territory__isnull=False, event=None)
+                | Q(target="series", kind="", sector=None, territory=None, event__isnull=False),
+                name="events_subscription_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "kind"],
+                condition=Q(target="kind"),
+                name="events_subscription_kind_once",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "sector"],
+                condition=Q(target="sector"),
+                name="events_subscription_sector_once",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "territory"],
+                condition=Q(target="territory"),
+                name="events_subscription_territory_once",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "event"],
+                condition=Q(target="series"),
+                name="events_subscription_series_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} → {self.label}"
+
+    @property
+    def label(self):
+        if self.target == self.Target.KIND:
+            return EventKind(self.kind).label
+        if self.target == self.Target.SECTOR:
+            return str(self.sector)
+        if self.target == self.Target.TERRITORY:
+            return str(self.territory)
+        return self.event.title

@@ -2,6 +2,8 @@
 waiting list, and cancellation (CANCEL), each in the recipient's language and time zone."""
 
 import datetime as dt
+import functools
+import time
 import zoneinfo
 
 from django.conf import settings
@@ -14,14 +16,23 @@ from wagtail.models import Locale
 from website.notifications.models import Delivery
 from website.notifications.registry import renderer
 from website.notifications.services import notification_create
+from website.notifications.subscribers import (
+    REMINDERS,
+    add_unsubscribe_headers,
+    mail_links,
+    recipient_preferences,
+    subscriber_of,
+)
 
 from . import ical
-from .models import Occurrence, Registration
+from .models import EventPage, Occurrence, Registration, Subscription
+from .subscriptions import ANNOUNCED, SERIES, TOPICS, series_changed_notify, series_scope
 
 CONFIRMED = "events.registration.confirmed"
 WAITING = "events.registration.waiting"
 CANCELLED = "events.registration.cancelled"
 UPDATED = "events.registration.updated"
+REMINDER = "events.registration.reminder"
 
 # Edits of an event within this delay become one update per attendee.
 UPDATE_DELAY = dt.timedelta(minutes=5)
@@ -47,12 +58,13 @@ def registration_notify(*, registration, change):
     )
 
 
-def event_changed_notify(*, event):
+def event_changed_notify(*, event, delay=UPDATE_DELAY, withdrawn=False):
     """Tell each confirmed attendee of an upcoming date that the event changed (time, place,
-    status or rule), with an updated invite, or a CANCEL when their date was cancelled.
+    status or rule), with an updated invite, or a CANCEL when their date was cancelled; and
+    series subscribers, with the updated series or its CANCEL when ``withdrawn``.
 
-    Runs in the transaction of the change. The update waits ``UPDATE_DELAY``; a newer change
-    in the meantime supersedes it, so a burst of edits sends one message per person.
+    Runs in the transaction of the change. The update waits ``delay``; a newer change in the
+    meantime supersedes it, so a burst of edits sends one message per person.
     """
     registrations = Registration.objects.filter(
         occurrence__event=event,
@@ -66,7 +78,8 @@ def event_changed_notify(*, event):
         notification__payload__registration__in=[r.pk for r in registrations],
         status=Delivery.Status.PENDING,
     ).update(status=Delivery.Status.SUPERSEDED)
-    send_at = timezone.now() + UPDATE_DELAY
+    send_at = timezone.now() + delay if delay else None
+    series_changed_notify(event=event, send_at=send_at, withdrawn=withdrawn)
     for registration in registrations:
         notification_create(
             kind=UPDATED,
@@ -99,6 +112,7 @@ class InviteEmail(EmailMultiAlternatives):
 @renderer(WAITING)
 @renderer(CANCELLED)
 @renderer(UPDATED)
+@renderer(REMINDER)
 def registration_message(delivery):
     registration = (
         Registration.objects.select_related("user", "occurrence__event")
@@ -110,15 +124,17 @@ def registration_message(delivery):
     user, occurrence = registration.user, registration.occurrence
     event = occurrence.event
     kind = delivery.notification.kind
-    if kind == UPDATED and registration.status != Registration.Status.CONFIRMED:
+    if kind in (UPDATED, REMINDER) and registration.status != Registration.Status.CONFIRMED:
         return None  # they cancelled meanwhile: their CANCEL already went out
     date_cancelled = occurrence.status == Occurrence.Status.CANCELLED
+    if kind == REMINDER and (
+        date_cancelled or not event.live or occurrence.start <= timezone.now()
+    ):
+        return None
     zone = zoneinfo.ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    links = mail_links(user.email, REMINDERS, user.preferred_language)
     with translation.override(user.preferred_language), timezone.override(zone):
-        locale = Locale.objects.filter(language_code=user.preferred_language).first()
-        page = (event.get_translation_or_none(locale) if locale else None) or event
-        if not page.live:
-            page = event
+        page = _localized(event, user.preferred_language)
         context = {
             "user": user,
             "registration": registration,
@@ -130,14 +146,15 @@ def registration_message(delivery):
             "event_url": settings.BASE_URL + (page.url or ""),
             "registration_url": settings.BASE_URL
             + reverse("events:registration", args=[registration.token]),
+            **links,
         }
         subject = render_to_string("events/mail/registration_subject.txt", context).strip()
         text = render_to_string("events/mail/registration.txt", context)
         html = render_to_string("events/mail/registration.html", context)
-        if kind == WAITING:
+        if kind in (WAITING, REMINDER):
             message = EmailMultiAlternatives(subject, text, to=[delivery.recipient])
             message.attach_alternative(html, "text/html")
-            return message
+            return add_unsubscribe_headers(message, links)
         cancel = kind == CANCELLED or (kind == UPDATED and date_cancelled)
         method = ical.CANCEL if cancel else ical.REQUEST
         calendar = ical.invite_calendar(
@@ -148,7 +165,7 @@ def registration_message(delivery):
             occurrence=occurrence if event.recurrence else None,
             sequence=_sequence(event, occurrence, cancel),
         )
-    return InviteEmail(
+    message = InviteEmail(
         subject,
         text,
         to=[delivery.recipient],
@@ -156,6 +173,116 @@ def registration_message(delivery):
         calendar=calendar.to_ical(),
         method=method,
     )
+    return add_unsubscribe_headers(message, links)
+
+
+def _localized(event, language):
+    """The event's live page in ``language``, else the canonical one."""
+    locale = Locale.objects.filter(language_code=language).first()
+    page = (event.get_translation_or_none(locale) if locale else None) or event
+    return page if page.live else event
+
+
+@renderer(SERIES)
+def series_message(delivery):
+    """A whole series (a committee, say) in the calendar of someone who follows it:
+    REQUEST when they subscribe and when it changes, CANCEL when they leave or it ends."""
+    payload = delivery.notification.payload
+    event = EventPage.objects.filter(pk=payload["event"]).first()
+    if event is None:
+        return None
+    method = payload["method"]
+    if method == ical.REQUEST and (
+        not event.live or not Subscription.objects.filter(pk=payload["subscription"]).exists()
+    ):
+        return None  # withdrawn or unsubscribed meanwhile: a CANCEL follows or went out
+    language, zone_name, user = recipient_preferences(delivery.recipient)
+    links = mail_links(delivery.recipient, series_scope(event), language)
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone_name)):
+        page = _localized(event, language)
+        next_date = (
+            event.occurrences.filter(status=Occurrence.Status.SCHEDULED, end__gte=timezone.now())
+            .order_by("start")
+            .first()
+        )
+        context = {
+            "user": user,
+            "event": page,
+            "cancel": method == ical.CANCEL,
+            "withdrawn": not event.live,
+            "next_date": next_date,
+            "event_url": settings.BASE_URL + (page.url or ""),
+            "language": language,
+            **links,
+        }
+        subject = " ".join(render_to_string("events/mail/series_subject.txt", context).split())
+        text = render_to_string("events/mail/series.txt", context)
+        html = render_to_string("events/mail/series.html", context)
+        calendar = ical.invite_calendar(
+            page,
+            attendee_email=delivery.recipient,
+            attendee_name=user.get_display_name() if user else "",
+            method=method,
+            sequence=ical.event_sequence(event) + (1 if method == ical.CANCEL else 0),
+        )
+    message = InviteEmail(
+        subject,
+        text,
+        to=[delivery.recipient],
+        html=html,
+        calendar=calendar.to_ical(),
+        method=method,
+    )
+    return add_unsubscribe_headers(message, links)
+
+
+@functools.lru_cache(maxsize=32)
+def _announced(event_pk, published_at, language, _bucket):
+    """What an announcement says the same way to everyone reading ``language``: computed
+    once per worker process for a fan-out to thousands (``published_at`` keys it to the
+    version published, so a change is never served from an older one)."""
+    event = EventPage.objects.get(pk=event_pk)
+    with translation.override(language):
+        page = _localized(event, language)
+        calendar = ical.calendar_for([page], refresh=False).to_ical()
+    next_date = (
+        event.occurrences.filter(status=Occurrence.Status.SCHEDULED, end__gte=timezone.now())
+        .order_by("start")
+        .first()
+    )
+    return page, calendar, next_date
+
+
+@renderer(ANNOUNCED)
+def announcement_message(delivery):
+    """A new event in a topic someone follows, with its .ics to add (METHOD:PUBLISH)."""
+    event = EventPage.objects.filter(pk=delivery.notification.payload["event"]).first()
+    subscriber = subscriber_of(delivery.recipient)
+    if event is None or not event.live or subscriber is None:
+        return None
+    language, zone_name, user = recipient_preferences(delivery.recipient, subscriber)
+    links = mail_links(delivery.recipient, TOPICS, language)
+    # Kept five minutes at most: a translation published meanwhile is not missed for long.
+    bucket = int(time.time() // 300)
+    page, calendar, next_date = _announced(event.pk, event.last_published_at, language, bucket)
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone_name)):
+        context = {
+            "user": user,
+            "event": page,
+            "next_date": next_date,
+            "event_url": settings.BASE_URL + (page.url or ""),
+            "language": language,
+            **links,
+        }
+        subject = " ".join(
+            render_to_string("events/mail/announcement_subject.txt", context).split()
+        )
+        text = render_to_string("events/mail/announcement.txt", context)
+        html = render_to_string("events/mail/announcement.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[delivery.recipient])
+    message.attach_alternative(html, "text/html")
+    message.attach("event.ics", calendar, "text/calendar")
+    return add_unsubscribe_headers(message, links)
 
 
 def _sequence(event, occurrence, cancel):

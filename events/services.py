@@ -6,12 +6,15 @@ import hashlib
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from website.notifications.services import notification_create
+
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
-from .notifications import event_changed_notify, registration_notify
+from .notifications import REMINDER, event_changed_notify, registration_notify
+from .subscriptions import event_announce
 
 # Rules without an end are expanded this far ahead.
 OPEN_ENDED_HORIZON = dt.timedelta(days=550)
@@ -131,6 +134,7 @@ def event_sync_occurrences(*, event):
             )
             continue
         significant = (occurrence.start, occurrence.end, occurrence.status) != (start, end, status)
+        revived = occurrence.status == Occurrence.Status.CANCELLED and not cancelled
         occurrence.start, occurrence.end, occurrence.status = start, end, status
         # Seats already confirmed stay confirmed: capacity never drops below them.
         if event.capacity is None:
@@ -138,7 +142,8 @@ def event_sync_occurrences(*, event):
         else:
             occurrence.capacity = max(event.capacity, occurrence.seats_taken)
         if significant:
-            occurrence.sequence += 1
+            # A CANCEL went out at sequence + 1: what brings the date back must pass it.
+            occurrence.sequence += 2 if revived else 1
             changed.append(occurrence)
         occurrence.save(
             update_fields=["original_start", "start", "end", "status", "capacity", "sequence"]
@@ -150,12 +155,131 @@ def event_sync_occurrences(*, event):
         # The first publication starts at SEQUENCE 0; every significant change after it bumps.
         fields = {"calendar_fingerprint": fingerprint}
         if event.calendar_fingerprint:
-            fields["sequence"] = F("sequence") + 1
+            # After a withdrawal, its CANCEL went out at sequence + 1: the return passes it.
+            fields["sequence"] = F("sequence") + (
+                2 if event.calendar_fingerprint == WITHDRAWN else 1
+            )
         EventPage.objects.filter(pk=event.pk).update(**fields)
         if event.calendar_fingerprint:
             event.refresh_from_db(fields=["sequence"])
             event_changed_notify(event=event)
+        else:
+            event_announce(event=event)
     return changed
+
+
+# Marks an event taken off line: publishing it again is a change that calendars must hear.
+WITHDRAWN = "withdrawn"
+
+
+@transaction.atomic
+def event_withdraw(*, event):
+    """The event is unpublished (or deleted): its upcoming dates are cancelled, and everyone
+    who has it in their calendar gets a CANCEL at once. Registrations stay, so that
+    publishing it again puts it back in their calendars with an update."""
+    event = EventPage.objects.select_for_update().get(pk=event.canonical.pk)
+    if event.calendar_fingerprint in ("", WITHDRAWN):
+        return
+    for occurrence in event.occurrences.select_for_update().filter(
+        end__gte=timezone.now(), status=Occurrence.Status.SCHEDULED
+    ):
+        occurrence.status = Occurrence.Status.CANCELLED
+        occurrence.sequence += 1
+        occurrence.save(update_fields=["status", "sequence"])
+    EventPage.objects.filter(pk=event.pk).update(
+        sequence=F("sequence") + 1, calendar_fingerprint=WITHDRAWN
+    )
+    event.refresh_from_db(fields=["sequence"])
+    event_changed_notify(event=event, delay=None, withdrawn=True)
+
+
+def event_deletion_blocker(*, event):
+    """Why an event cannot be deleted yet, or None: people who have it in their calendar
+    must receive its CANCEL first, which unpublishing sends."""
+    from website.notifications.models import Delivery
+
+    from .notifications import UPDATED
+    from .subscriptions import SERIES
+
+    event = event.canonical
+    registrations = Registration.objects.filter(
+        occurrence__event=event,
+        occurrence__end__gte=timezone.now(),
+        status=Registration.Status.CONFIRMED,
+    )
+    followed = event.subscriptions.exists() or registrations.exists()
+    if event.live and followed:
+        return _(
+            "People have this event in their calendar. Unpublish it first: they are told at "
+            "once that it is cancelled. Then you can delete it."
+        )
+    pending = Delivery.objects.filter(status=Delivery.Status.PENDING).filter(
+        Q(
+            notification__kind=UPDATED,
+            notification__payload__registration__in=list(
+                registrations.values_list("pk", flat=True)
+            ),
+        )
+        | Q(notification__kind=SERIES, notification__payload__event=event.pk)
+    )
+    if pending.exists():
+        return _(
+            "The cancellation of this event is still on its way to the people who had it in "
+            "their calendar. Try again in a few minutes."
+        )
+    return None
+
+
+def reminders_due(*, now=None):
+    """Record a reminder for each confirmed registration whose reminder time has come.
+
+    Each person chooses how long before (their subscriber's ``reminder_hours``; a day when
+    they never chose); never for cancelled registrations or dates, nor for people who
+    registered after that time (their confirmation just reached them). A date that moves
+    gets a new reminder. Returns how many were recorded.
+    """
+    from website.notifications.models import Subscriber
+
+    now = now or timezone.now()
+    longest = dt.timedelta(hours=max(Subscriber.Reminder.values))
+    candidates = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            occurrence__status=Occurrence.Status.SCHEDULED,
+            occurrence__event__live=True,
+            occurrence__start__gt=now,
+            occurrence__start__lte=now + longest,
+        )
+        .exclude(reminded_for=F("occurrence__start"))
+        .select_related("occurrence", "user__subscriber")
+    )
+    count = 0
+    for registration in candidates:
+        subscriber = getattr(registration.user, "subscriber", None)
+        hours = subscriber.reminder_hours if subscriber else Subscriber.Reminder.DAY
+        if not hours:
+            continue
+        remind_at = registration.occurrence.start - dt.timedelta(hours=hours)
+        if remind_at > now:
+            continue
+        with transaction.atomic():
+            updated = (
+                Registration.objects.filter(
+                    pk=registration.pk, status=Registration.Status.CONFIRMED
+                )
+                .exclude(reminded_for=registration.occurrence.start)
+                .update(reminded_for=registration.occurrence.start)
+            )
+            if not updated or registration.created_at > remind_at:
+                continue
+            notification_create(
+                kind=REMINDER,
+                key=f"{REMINDER}:{registration.pk}:{registration.occurrence.start:%Y%m%dT%H%M}",
+                recipients=[registration.user],
+                payload={"registration": registration.pk},
+            )
+            count += 1
+    return count
 
 
 def registration_open_error(*, occurrence, now=None):

@@ -15,3 +15,11 @@ def extend_open_ended_series():
     ):
         if "COUNT=" not in event.recurrence.upper() and "UNTIL=" not in event.recurrence.upper():
             event_sync_occurrences(event=event)
+
+
+@shared_task(name="events.tasks.send_reminders")
+def send_reminders():
+    """Reminders before events (every few minutes). Safe to run twice."""
+    from .services import reminders_due
+
+    reminders_due()

@@ -9,6 +9,8 @@ urlpatterns = [
     path("registrations/<uuid:token>/cancel/", views.cancel_registration, name="cancel"),
     path("registrations/<uuid:token>/", views.registration_detail, name="registration"),
     path("mine/", views.my_events, name="mine"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscriptions/<int:pk>/remove/", views.subscription_remove, name="subscription_remove"),
 ]
 
 urlpatterns += [

@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from website.notifications import subscribers
 from website.selectors import localized_pages
 
-from . import services
-from .models import CalendarFeedToken, EventPage, Occurrence, Registration
+from . import services, subscriptions
+from .forms import SubscribeForm
+from .models import CalendarFeedToken, EventPage, Occurrence, Registration, Subscription
 from .selectors import registrations_of
 
 
@@ -86,3 +90,66 @@ def my_events(request):
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """Follow kinds, sectors, territories or a series. Signed-in people follow at once;
+    others receive a link to confirm that the address is theirs."""
+    series = [value for value in request.GET.getlist("series") if value.isdigit()]
+    initial = {
+        "kinds": request.GET.getlist("kind"),
+        "sectors": request.GET.getlist("sector"),
+        "territories": request.GET.getlist("territory"),
+        "series": series,
+    }
+    form = SubscribeForm(request.POST or None, initial=initial, user=request.user, series=series)
+    if request.method == "POST" and form.is_valid():
+        targets = form.targets()
+        frequency = form.cleaned_data["frequency"]
+        if not request.user.is_authenticated:
+            subscribers.subscription_request(
+                email=form.cleaned_data["email"],
+                language=get_language(),
+                app="events",
+                targets=targets,
+                frequency=frequency,
+            )
+            return render(
+                request, "events/subscribe_sent.html", {"email": form.cleaned_data["email"]}
+            )
+        subscriber = subscribers.subscriber_for_user(request.user)
+        try:
+            subscriptions.subscriptions_add(subscriber=subscriber, targets=targets)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            subscriber.frequency = frequency
+            subscriber.save(update_fields=["frequency"])
+            messages.success(request, _("Done: you follow what you chose."))
+            return redirect("notifications:preferences")
+    return render(request, "events/subscribe.html", {"form": form})
+
+
+@require_POST
+def subscription_remove(request, pk):
+    """Stop following one thing, signed in or with the link of one's preferences."""
+    token = request.POST.get("token")
+    if token:
+        data = subscribers.read_token("manage", token)
+        subscriber = subscribers.subscriber_of(data["e"]) if data else None
+    elif request.user.is_authenticated:
+        subscriber = subscribers.subscriber_for_user(request.user)
+    else:
+        subscriber = None
+    subscription = get_object_or_404(Subscription, pk=pk)
+    if subscriber is None:
+        raise Http404
+    try:
+        subscriptions.subscription_remove(subscription=subscription, subscriber=subscriber)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("You no longer follow it."))
+    if token:
+        return redirect("notifications:preferences_token", token=token)
+    return redirect("notifications:preferences")

@@ -41,3 +41,21 @@ def registrations_header_button(page, user, view_name=None, next_url=None):
             icon_name="group",
             priority=40,
         )
+
+
+@hooks.register("before_delete_page")
+def keep_events_until_people_are_told(request, page):
+    """Deleting an event would delete its registrations before their CANCEL has gone out:
+    it must be unpublished first (everyone is told at once), then it can go."""
+    if not _is_event(page):
+        return None
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .services import event_deletion_blocker
+
+    reason = event_deletion_blocker(event=page.specific)
+    if reason is None:
+        return None
+    messages.error(request, reason)
+    return redirect("wagtailadmin_explore", page.get_parent().pk)

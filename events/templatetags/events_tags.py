@@ -142,7 +142,11 @@ def subscribe_links(context, filters=None):
             query.setlist(name, values)
     url = reverse("events:feed") + (f"?{query.urlencode()}" if query else "")
     https_url = request.build_absolute_uri(url)
-    return {"https_url": https_url, "webcal_url": "webcal://" + https_url.split("://", 1)[1]}
+    return {
+        "https_url": https_url,
+        "webcal_url": "webcal://" + https_url.split("://", 1)[1],
+        "subscribe_query": query.urlencode(),
+    }
 
 
 @register.inclusion_tag("events/includes/upcoming_on_home.html", takes_context=True)

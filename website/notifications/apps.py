@@ -13,6 +13,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from . import mails  # noqa: F401
+
         # Each app declares how its notifications read in its own ``notifications.py``.
         for app in apps.get_app_configs():
             module = f"{app.name}.notifications"

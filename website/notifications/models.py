@@ -58,6 +58,8 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # When it was last handed to the queue: ``dispatch_due`` leaves it there a while.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -79,3 +81,78 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.notification.kind} → {self.recipient} ({self.status})"
+
+
+class Subscriber(models.Model):
+    """Someone who receives optional mail (announcements, digests, reminders): a person with
+    an account, or an address that confirmed it wants them (double opt-in)."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each one as it comes")
+        DAILY = "daily", _("A daily digest")
+        WEEKLY = "weekly", _("A weekly digest")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriber",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    frequency = models.CharField(
+        _("announcements"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+
+    class Reminder(models.IntegerChoices):
+        NONE = 0, _("No reminder")
+        HOUR = 1, _("One hour before")
+        THREE_HOURS = 3, _("Three hours before")
+        DAY = 24, _("The day before")
+        TWO_DAYS = 48, _("Two days before")
+        WEEK = 168, _("A week before")
+
+    # Hours before an event someone registered for to remind them of it; 0: never.
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminders"), choices=Reminder.choices, default=Reminder.DAY
+    )
+    # Rows exist only for confirmed addresses: an e-mail-only subscriber is created when
+    # they open their confirmation link, a person with an account from their verified address.
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+
+    def __str__(self):
+        return self.email
+
+
+class DigestItem(models.Model):
+    """Something waiting for a subscriber's next digest: ``kind`` names its renderer."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="digest_items"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "kind", "object_id"],
+                name="notifications_digest_item_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} – {self.kind} {self.object_id}"

@@ -1,18 +1,30 @@
 """Writing to the outbox, and delivering from it exactly once per recipient and channel."""
 
+import contextlib
 import datetime as dt
+import logging
 import smtplib
+import threading
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import registry
 from .models import Delivery, Notification
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 8
+# A notification for more people than this is fanned out by a task in the worker, so that
+# the request that published it does not queue thousands of messages itself.
+FAN_OUT_IN_WORKER = 20
+# A delivery still pending this long after it was queued was lost by the queue.
+REQUEUE_AFTER = dt.timedelta(minutes=10)
 FIRST_RETRY = dt.timedelta(minutes=1)
 LAST_RETRY = dt.timedelta(hours=6)
 
@@ -45,16 +57,49 @@ def notification_create(*, kind, key, recipients, payload=None, send_at=None):
         )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     if send_at is None or send_at <= timezone.now():
-        ids = list(notification.deliveries.values_list("pk", flat=True))
-        transaction.on_commit(lambda: _enqueue(ids))
+        if len(deliveries) > FAN_OUT_IN_WORKER:
+            transaction.on_commit(lambda: _enqueue_fan_out(notification.pk))
+        else:
+            ids = list(notification.deliveries.values_list("pk", flat=True))
+            transaction.on_commit(lambda: enqueue(ids))
     return notification
 
 
-def _enqueue(ids):
+def _enqueue_fan_out(notification_id):
+    from .tasks import fan_out
+
+    try:
+        fan_out.delay(notification_id)
+    except Exception:  # noqa: BLE001 - the broker is down: dispatch_due sends them later
+        logger.warning(
+            "Broker unavailable: notification %s waits for dispatch_due", notification_id
+        )
+
+
+def enqueue(ids):
+    """Hand deliveries to the queue. When the broker is down, stop at the first failure:
+    the deliveries stay pending in the database and the periodic ``dispatch_due`` queues
+    them once it is back. The change that recorded them is never undone by it."""
     from .tasks import deliver
 
-    for pk in ids:
-        deliver.delay(pk)
+    Delivery.objects.filter(pk__in=ids).update(queued_at=timezone.now())
+    for index, pk in enumerate(ids):
+        try:
+            deliver.delay(pk)
+        except Exception:  # noqa: BLE001 - kombu raises several kinds of connection errors
+            Delivery.objects.filter(pk__in=ids[index:]).update(queued_at=None)
+            logger.warning(
+                "Broker unavailable: %d deliveries wait for dispatch_due", len(ids) - index
+            )
+            return
+
+
+def pending_deliveries(notification_id):
+    return list(
+        Delivery.objects.filter(
+            notification_id=notification_id, status=Delivery.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
 
 
 def is_transient(error):
@@ -89,9 +134,12 @@ def delivery_send(*, delivery_id, now=None):
         try:
             message = registry.render(delivery)
             if message is not None:
-                connection = get_connection(settings.ESSAIM_EMAIL_DELIVERY_BACKEND)
-                connection.send_messages([message])
+                # One Message-ID per delivery: were a copy ever sent twice (a worker killed
+                # between the server's acceptance and the commit below), mailboxes merge it.
+                message.extra_headers["Message-ID"] = message_id(delivery)
+                _send(message)
         except Exception as error:  # noqa: BLE001 - every failure is recorded, none is lost
+            _drop_connection()
             delivery.attempts += 1
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
             if is_transient(error) and delivery.attempts < MAX_ATTEMPTS:
@@ -107,11 +155,66 @@ def delivery_send(*, delivery_id, now=None):
         return delivery
 
 
-def deliveries_due(*, now=None, limit=500):
-    """Pending deliveries whose time has come: new ones the queue lost, and retries."""
+def message_id(delivery):
+    domain = urlsplit(settings.BASE_URL).hostname or "localhost"
+    return f"<delivery-{delivery.pk}.{delivery.notification_id}@{domain}>"
+
+
+_connections = threading.local()
+
+
+def _send(message):
+    """Send through a connection kept open between deliveries of this thread: a fan-out to
+    thousands does not open thousands of SMTP sessions."""
+    if not settings.ESSAIM_EMAIL_DELIVERY_BACKEND.endswith("smtp.EmailBackend"):
+        # Console, files, memory: nothing to keep open (a console's stream may be gone).
+        connection = get_connection(settings.ESSAIM_EMAIL_DELIVERY_BACKEND)
+        if not connection.send_messages([message]) and message.recipients():
+            raise smtplib.SMTPException("The mail backend sent nothing.")
+        return None
+    target = (
+        settings.ESSAIM_EMAIL_DELIVERY_BACKEND,
+        getattr(settings, "EMAIL_HOST", None),
+        getattr(settings, "EMAIL_PORT", None),
+    )
+    if getattr(_connections, "target", None) != target:
+        _drop_connection()  # settings changed (tests do): never reuse the old server's session
+    connection = getattr(_connections, "connection", None)
+    reused = connection is not None
+    if connection is None:
+        connection = get_connection(settings.ESSAIM_EMAIL_DELIVERY_BACKEND)
+        connection.open()
+        _connections.connection, _connections.target = connection, target
+    try:
+        sent = connection.send_messages([message])
+    except smtplib.SMTPServerDisconnected:
+        if not reused:
+            raise
+        # The server closed the idle session before this message began: open a new one.
+        _drop_connection()
+        return _send(message)
+    if not sent and message.recipients():
+        raise smtplib.SMTPException("The mail backend sent nothing.")
+
+
+def _drop_connection():
+    connection = getattr(_connections, "connection", None)
+    _connections.connection = _connections.target = None
+    if connection is not None:
+        with contextlib.suppress(Exception):  # it is being thrown away
+            connection.close()
+
+
+def deliveries_due(*, now=None, limit=5000):
+    """Pending deliveries whose time has come: new ones the queue lost, retries, and
+    updates that waited out their delay. One handed to the queue recently is left to it."""
+    now = now or timezone.now()
     return list(
-        Delivery.objects.filter(
-            status=Delivery.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(
+            Q(queued_at__isnull=True)
+            | Q(queued_at__lte=now - REQUEUE_AFTER)
+            | Q(queued_at__lt=F("next_attempt_at"))
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
@@ -127,5 +230,5 @@ def delivery_retry(*, delivery, user):
             status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
         )
         if updated:
-            transaction.on_commit(lambda: _enqueue([delivery.pk]))
+            transaction.on_commit(lambda: enqueue([delivery.pk]))
     return bool(updated)

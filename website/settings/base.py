@@ -153,6 +153,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "website.notifications.tasks.dispatch_due",
         "schedule": 60,
     },
+    "send-digests": {
+        "task": "website.notifications.tasks.send_digests",
+        "schedule": 60 * 60,
+    },
+    "send-event-reminders": {
+        "task": "events.tasks.send_reminders",
+        "schedule": 5 * 60,
+    },
     "extend-open-ended-event-series": {
         "task": "events.tasks.extend_open_ended_series",
         "schedule": 24 * 60 * 60,
