@@ -9,10 +9,7 @@ class PreferencesForm(forms.ModelForm):
         model = Subscriber
         fields = ["frequency", "reminder_hours"]
         widgets = {"frequency": forms.RadioSelect, "reminder_hours": forms.RadioSelect}
-        labels = {
-            "frequency": _("News of events in the topics you follow"),
-            "reminders_hours": _("Reminders before the events you registered for"),
-        }
+        labels = {"frequency": _("News of what you follow: new events, forum messages")}
 
     def __init__(self, *args, with_reminders=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,6 +66,7 @@ def digest_message(delivery):
             "sections": sections,
             "count": sum(len(section.entries) for section in sections),
             "frequency": subscriber.frequency,
+            "has_calendar": any(section.attachments for section in sections),
             "language": language,
             **links,
         },

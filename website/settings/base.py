@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "website.notifications",
     "events",
     "network",
+    "forums",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

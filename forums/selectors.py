@@ -1,0 +1,200 @@
+"""Named reads of the forums. Each one starts from the visibility rule of
+``Category.objects.visible_to`` (through ``Topic``/``Post`` ``visible_to``), so a private
+category and everything in it stays out of lists, search, feeds and notifications."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, Q
+
+from .models import (
+    Attachment,
+    Category,
+    ForumNotification,
+    Post,
+    PublicationStatus,
+    Report,
+    Subscription,
+    Topic,
+    is_moderator,
+)
+
+SEARCH_MAX_WORDS = 8
+
+
+def visible_categories(user):
+    return Category.objects.visible_to(user)
+
+
+def category_tree(user):
+    """The categories the person may see, as top-level ones each carrying ``subcategories``,
+    with ``topic_count`` and ``last_activity`` (published topics only). Two queries."""
+    published = Q(topics__status=PublicationStatus.PUBLISHED)
+    categories = list(
+        visible_categories(user)
+        .select_related("sector", "territory")
+        .annotate(
+            topic_count=Count("topics", filter=published),
+            last_activity=Max("topics__last_activity_at", filter=published),
+        )
+        .order_by("position", "name_fr")
+    )
+    by_pk = {category.pk: category for category in categories}
+    roots = []
+    for category in categories:
+        category.subcategories = []
+    for category in categories:
+        parent = by_pk.get(category.parent_id)
+        if parent is not None:
+            parent.subcategories.append(category)
+        elif category.parent_id is None:
+            roots.append(category)
+        # A visible category under a hidden one is left out: the rule is per branch.
+    return roots
+
+
+def category_for(*, slug, user):
+    """The category with this slug if the person may see it, else None."""
+    return visible_categories(user).select_related("parent").filter(slug=slug).first()
+
+
+def subcategories(*, category, user):
+    return list(visible_categories(user).filter(parent=category))
+
+
+def topics_of(*, category, user):
+    """The published topics of a category, pinned first, then by last activity."""
+    return (
+        Topic.objects.visible_to(user)
+        .filter(category=category)
+        .select_related("author")
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+
+
+def topic_for(*, pk, user):
+    """A topic the person may open, else None: published in a visible category, or their own
+    pending one, or any for moderators."""
+    topic = (
+        Topic.objects.filter(category__in=visible_categories(user), pk=pk)
+        .select_related("category__parent", "author", "closed_by")
+        .first()
+    )
+    if topic is None or topic.status == PublicationStatus.PUBLISHED or is_moderator(user):
+        return topic
+    if topic.status == PublicationStatus.PENDING and user.is_authenticated:
+        return topic if topic.author_id == user.pk else None
+    return None
+
+
+def _posts_shown_to(user):
+    """Published, hidden and deleted messages show (the last two as a notice); pending ones
+    only to their author and to moderators."""
+    shown = Q(status__in=[PublicationStatus.PUBLISHED, PublicationStatus.HIDDEN])
+    shown |= Q(status=PublicationStatus.DELETED)
+    if is_moderator(user):
+        return Q()
+    if user.is_authenticated:
+        shown |= Q(status=PublicationStatus.PENDING, author=user)
+    return shown
+
+
+def posts_of(*, topic, user):
+    """The messages of a topic in order, with everything a page of them shows (authors and
+    their handles, quoted messages and their authors, attachments): a constant number of
+    queries whatever the number of messages."""
+    return (
+        Post.objects.filter(topic=topic)
+        .filter(_posts_shown_to(user))
+        .select_related("author__forum_profile", "quoted__author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+
+
+def post_position(*, post, user):
+    """The 0-based position of a message among those the person sees in its topic."""
+    return (
+        posts_of(topic=post.topic, user=user)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
+        .count()
+    )
+
+
+def is_following(*, user, topic=None, category=None):
+    if not user.is_authenticated:
+        return False
+    return Subscription.objects.filter(user=user, topic=topic, category=category).exists()
+
+
+def search(*, query, user, limit=50):
+    """Published messages matching the words, in topics and categories the person may see.
+
+    PostgreSQL ranks with its full-text search (title weighted above the message); other
+    databases (SQLite) require every word in the title or the message.
+    """
+    words = (query or "").split()[:SEARCH_MAX_WORDS]
+    if not words:
+        return Post.objects.none()
+    posts = Post.objects.visible_to(user).select_related("topic__category", "author")
+    if connection.vendor == "postgresql":
+        config = "simple"
+        vector = SearchVector("topic__title", weight="A", config=config) + SearchVector(
+            "source", weight="B", config=config
+        )
+        search_query = SearchQuery(" ".join(words), search_type="plain", config=config)
+        return (
+            posts.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
+            .order_by("-rank", "-created_at")[:limit]
+        )
+    condition = Q()
+    for word in words:
+        condition &= Q(topic__title__icontains=word) | Q(source__icontains=word)
+    return posts.filter(condition).order_by("-created_at")[:limit]
+
+
+def notifications_of(*, user):
+    """The person's notifications about messages they may still read."""
+    return (
+        ForumNotification.objects.filter(user=user, post__in=Post.objects.visible_to(user))
+        .select_related("post__topic__category", "post__author")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(*, user):
+    if not user.is_authenticated:
+        return 0
+    return notifications_of(user=user).filter(read_at__isnull=True).count()
+
+
+def latest_topics(*, category=None, user=None, limit=30):
+    """Newest topics for feeds: feed readers carry no session, so only public categories."""
+    topics = Topic.objects.visible_to(user or AnonymousUser()).select_related("category", "author")
+    if category is not None:
+        topics = topics.filter(category=category)
+    return topics.order_by("-created_at")[:limit]
+
+
+def moderation_queue():
+    """Messages waiting for a moderator: pending approval, or hidden by reports."""
+    return (
+        Post.objects.filter(status__in=[PublicationStatus.PENDING, PublicationStatus.HIDDEN])
+        .select_related("topic__category", "author__forum_profile")
+        .prefetch_related("reports__reporter")
+        .order_by("created_at")
+    )
+
+
+def reported_posts():
+    """Published messages with open reports (fewer than the hiding threshold)."""
+    return (
+        Post.objects.filter(
+            status=PublicationStatus.PUBLISHED,
+            pk__in=Report.objects.filter(resolved_at__isnull=True).values("post"),
+        )
+        .select_related("topic__category", "author__forum_profile")
+        .prefetch_related("reports__reporter")
+        .order_by("created_at")
+    )
