@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Sector, Territory
+from . import admin_views, services
+from .models import Actor, LegalForm, Sector, Territory
 
 
 class SectorViewSet(SnippetViewSet):
@@ -20,11 +24,58 @@ class TerritoryViewSet(SnippetViewSet):
     search_fields = ["name", "code"]
 
 
+class LegalFormViewSet(SnippetViewSet):
+    model = LegalForm
+    icon = "doc-full"
+    list_display = ["name_fr", "name_en", "country", "sort_order"]
+    search_fields = ["name_fr", "name_en"]
+
+
+class ActorViewSet(SnippetViewSet):
+    """Every actor for moderators, whatever its status; approvals go through the review."""
+
+    model = Actor
+    icon = "group"
+    list_display = ["name", "status", "legal_form", "territory", "is_umbrella", "is_stale"]
+    list_filter = ["status", "is_umbrella", "is_stale", "legal_form"]
+    search_fields = ["name", "identifier"]
+    list_per_page = 50
+
+
 class NetworkViewSetGroup(SnippetViewSetGroup):
-    items = (SectorViewSet, TerritoryViewSet)
+    items = (ActorViewSet, SectorViewSet, TerritoryViewSet, LegalFormViewSet)
     menu_icon = "group"
     menu_label = _("Network")
     menu_name = "network"
 
 
 register_snippet(NetworkViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("directory/review/", admin_views.review, name="network_review"),
+        path(
+            "directory/actors/<int:pk>/decide/",
+            admin_views.actor_decide,
+            name="network_actor_decide",
+        ),
+        path(
+            "directory/changes/<int:pk>/decide/",
+            admin_views.change_decide,
+            name="network_change_decide",
+        ),
+    ]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return services.can_moderate(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return ModeratorMenuItem(
+        _("Directory review"), reverse("network_review"), icon_name="tick-inverse", order=250
+    )

@@ -7,12 +7,17 @@ The interactive documentation page is off: it loads scripts from a CDN. The sche
 from ninja import NinjaAPI
 
 from events.api import router as events_router
+from network.api import router as network_router
 
 api = NinjaAPI(
     title="Essaim API",
     version="1",
-    description="Events of the network's cities and their dates. Read-only, no authentication.",
+    description=(
+        "Events of the network's cities and their dates, and the directory's published actors. "
+        "Read-only, no authentication."
+    ),
     docs_url=None,
     urls_namespace="api",
 )
 api.add_router("/", events_router)
+api.add_router("/", network_router)

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", views.search, name="search"),
     path("events/", include("events.urls")),
+    path("directory/", include("network.urls")),
     path("forums/", include("forums.urls")),
     path("notifications/", include("website.notifications.urls")),
     # Wagtail's page serving catches every other path: keep it last.

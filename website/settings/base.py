@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.extend_open_ended_series",
         "schedule": 24 * 60 * 60,
     },
+    "remind-actor-admins": {
+        "task": "network.tasks.remind_actor_admins",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # ---------------------------------------------------------------------------

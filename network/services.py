@@ -1,0 +1,500 @@
+"""Business rules of the directory: creating actors, proposing and approving changes,
+memberships, umbrella networks, needs and offers, duplicates and yearly confirmations.
+
+Every write checks its permission here and runs in one transaction. The public only ever
+sees what a moderator approved: a new actor waits in ``pending``, a change to a published
+actor waits as an ``ActorChange`` and touches the actor only when approved.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import (
+    Actor,
+    ActorChange,
+    ActorStatus,
+    LegalForm,
+    Membership,
+    NeedOffer,
+    NotDuplicate,
+    Sector,
+    Territory,
+    UmbrellaMembership,
+)
+from .notifications import actor_decision_notify, membership_request_notify, reminder_notify
+
+# Keeping entries alive: a reminder a year after the last confirmation; an entry nobody
+# confirms within STALE_AFTER of the reminder is flagged as possibly out of date.
+CONFIRM_EVERY = dt.timedelta(days=365)
+STALE_AFTER = dt.timedelta(days=60)
+CONFIRM_SALT = "network.actor.confirm"
+CONFIRM_LINK_MAX_AGE = 90 * 24 * 3600
+
+FOREIGN_KEYS = {"legal_form": LegalForm, "territory": Territory}
+DECIMALS = ("latitude", "longitude")
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def can_moderate(user):
+    return bool(user and user.is_authenticated and user.has_perm("network.moderate_actor"))
+
+
+def is_actor_admin(user, actor):
+    if not (user and user.is_authenticated):
+        return False
+    return Membership.objects.admins().filter(actor=actor, user=user).exists()
+
+
+def _require_admin(user, actor):
+    if not (is_actor_admin(user, actor) or can_moderate(user)):
+        raise PermissionDenied(_("Only the actor's administrators can do this."))
+
+
+def _require_moderator(user):
+    if not can_moderate(user):
+        raise PermissionDenied(_("Only moderators can do this."))
+
+
+# --- values <-> JSON for proposals -------------------------------------------------------
+
+
+def serialize_values(values):
+    """Form values (model instances, decimals, querysets) as the JSON a proposal stores."""
+    data = {}
+    for name in Actor.PUBLIC_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "sectors":
+            data[name] = sorted(sector.pk for sector in value)
+        elif name in FOREIGN_KEYS:
+            data[name] = value.pk if value is not None else None
+        elif isinstance(value, Decimal):
+            data[name] = str(value)
+        else:
+            data[name] = value
+    return data
+
+
+def current_values(actor):
+    """What the actor holds now, in the proposal's JSON shape."""
+    values = {name: getattr(actor, name) for name in Actor.PUBLIC_FIELDS if name != "sectors"}
+    values["sectors"] = list(actor.sectors.all())
+    return serialize_values(values)
+
+
+def _apply_values(actor, data):
+    """Set proposal values on an actor (unsaved); returns the sector ids to set after save."""
+    sectors = None
+    for name, value in data.items():
+        if name not in Actor.PUBLIC_FIELDS:
+            continue
+        if name == "sectors":
+            sectors = list(Sector.objects.filter(pk__in=value).values_list("pk", flat=True))
+        elif name in FOREIGN_KEYS:
+            setattr(actor, f"{name}_id", value)
+        elif name in DECIMALS:
+            setattr(actor, name, Decimal(value) if value not in (None, "") else None)
+        else:
+            setattr(actor, name, value)
+    return sectors
+
+
+# Paths of the directory that a profile's slug must not take.
+RESERVED_SLUGS = {
+    "map",
+    "new",
+    "mine",
+    "needs-and-offers",
+    "statistics",
+    "open-data",
+    "confirm",
+    "memberships",
+    "umbrella-requests",
+    "needs",
+}
+
+
+def unique_slug(name, *, exclude_pk=None):
+    base = slugify(name)[:200] or "acteur"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-ess"
+    slug, n = base, 1
+    taken = Actor.objects.filter(slug__startswith=base)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    existing = set(taken.values_list("slug", flat=True))
+    while slug in existing:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# --- actors ------------------------------------------------------------------------------
+
+
+def actor_create(*, user, values, private=None, status=ActorStatus.PENDING):
+    """A signed-in person registers an actor: it waits for a moderator, and they become
+    its administrator. ``values`` holds public fields, ``private`` the private contact."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Log in to add an actor."))
+    if status not in (ActorStatus.PENDING, ActorStatus.DRAFT):
+        raise PermissionDenied(_("A new actor waits for a moderator before it is published."))
+    with transaction.atomic():
+        actor = Actor(status=status, created_by=user)
+        sectors = _apply_values(actor, serialize_values(values))
+        for name, value in (private or {}).items():
+            if name in Actor.PRIVATE_FIELDS:
+                setattr(actor, name, value)
+        actor.slug = unique_slug(actor.name)
+        actor.full_clean()
+        actor.save()
+        if sectors:
+            actor.sectors.set(sectors)
+        Membership.objects.create(
+            actor=actor, user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+        )
+        _flag_if_duplicate(actor)
+    return actor
+
+
+def _flag_if_duplicate(actor):
+    """A new actor that looks like one already in the directory waits as a potential
+    duplicate, for a moderator to decide."""
+    from .dedupe import DuplicateIndex, Entry
+
+    index = DuplicateIndex.from_database()
+    found = index.find(
+        Entry(
+            actor.pk,
+            actor.name,
+            actor.identifier,
+            actor.territory_id,
+            actor.latitude,
+            actor.longitude,
+        )
+    )
+    if found is not None:
+        actor_flag_duplicate(actor=actor, of=Actor(pk=found[0].key))
+        actor.refresh_from_db(fields=["status", "duplicate_of"])
+
+
+def actor_update(*, actor, user, values, private=None):
+    """An actor admin changes their actor.
+
+    Private contact data is never public: it is saved at once. For an actor not published
+    yet, public fields are saved too (nobody sees them) and it goes back to review. For a
+    published actor, changed public fields become one pending proposal (replacing an older
+    one); the public keeps seeing the approved values. Returns the proposal, if any.
+    """
+    _require_admin(user, actor)
+    with transaction.atomic():
+        actor = Actor.objects.select_for_update().get(pk=actor.pk)
+        private_changed = []
+        for name, value in (private or {}).items():
+            if name in Actor.PRIVATE_FIELDS and getattr(actor, name) != value:
+                setattr(actor, name, value)
+                private_changed.append(name)
+        proposed = serialize_values(values)
+        if actor.status != ActorStatus.PUBLISHED:
+            sectors = _apply_values(actor, proposed)
+            if actor.status in (ActorStatus.DRAFT, ActorStatus.ARCHIVED):
+                actor.status = ActorStatus.PENDING
+            actor.full_clean()
+            actor.save()
+            if sectors is not None:
+                actor.sectors.set(sectors)
+            return None
+        if private_changed:
+            actor.full_clean()
+            actor.save(update_fields=[*private_changed, "updated_at"])
+        now = current_values(actor)
+        changed = {name: value for name, value in proposed.items() if now.get(name) != value}
+        if not changed:
+            return None
+        # Validate the proposal as it would be applied, without touching the actor.
+        preview = Actor.objects.get(pk=actor.pk)
+        _apply_values(preview, changed)
+        preview.full_clean()
+        actor.changes.filter(status=ActorChange.Status.PENDING).update(
+            status=ActorChange.Status.SUPERSEDED
+        )
+        return ActorChange.objects.create(actor=actor, data=changed, proposed_by=user)
+
+
+def actor_approve(*, actor, user):
+    """A moderator publishes a new actor (pending, or a duplicate found to be none)."""
+    _require_moderator(user)
+    with transaction.atomic():
+        actor = Actor.objects.select_for_update().get(pk=actor.pk)
+        if actor.status == ActorStatus.PUBLISHED:
+            return actor
+        if actor.status not in (ActorStatus.PENDING, ActorStatus.DUPLICATE):
+            raise ValidationError(_("Only an actor waiting for review can be approved."))
+        now = timezone.now()
+        actor.status = ActorStatus.PUBLISHED
+        actor.published_at = actor.published_at or now
+        actor.confirmed_at = now
+        actor.is_stale = False
+        actor.duplicate_of = None
+        actor.save()
+        actor_decision_notify(actor=actor, decision="approved")
+    return actor
+
+
+def actor_reject(*, actor, user, note=""):
+    """A moderator sends a new actor back to its admins as a draft."""
+    _require_moderator(user)
+    with transaction.atomic():
+        actor = Actor.objects.select_for_update().get(pk=actor.pk)
+        if actor.status not in (ActorStatus.PENDING, ActorStatus.DUPLICATE):
+            raise ValidationError(_("Only an actor waiting for review can be declined."))
+        actor.status = ActorStatus.DRAFT
+        actor.save(update_fields=["status", "updated_at"])
+        actor_decision_notify(actor=actor, decision="rejected", note=note)
+    return actor
+
+
+def actor_archive(*, actor, user):
+    _require_admin(user, actor)
+    with transaction.atomic():
+        Actor.objects.filter(pk=actor.pk).update(
+            status=ActorStatus.ARCHIVED, updated_at=timezone.now()
+        )
+
+
+def change_approve(*, change, user):
+    """A moderator approves a proposal: its values go to the actor, in one transaction."""
+    _require_moderator(user)
+    with transaction.atomic():
+        change = ActorChange.objects.select_for_update().get(pk=change.pk)
+        if change.status != ActorChange.Status.PENDING:
+            raise ValidationError(_("This proposal was already decided."))
+        actor = Actor.objects.select_for_update().get(pk=change.actor_id)
+        sectors = _apply_values(actor, change.data)
+        # The slug stays when the name changes: links to the profile keep working.
+        actor.full_clean()
+        actor.confirmed_at = timezone.now()
+        actor.is_stale = False
+        actor.save()
+        if sectors is not None:
+            actor.sectors.set(sectors)
+        change.status = ActorChange.Status.APPROVED
+        change.decided_by, change.decided_at = user, timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        actor_decision_notify(actor=actor, decision="change_approved", change=change)
+    return change
+
+
+def change_reject(*, change, user, note=""):
+    _require_moderator(user)
+    with transaction.atomic():
+        change = ActorChange.objects.select_for_update().get(pk=change.pk)
+        if change.status != ActorChange.Status.PENDING:
+            raise ValidationError(_("This proposal was already decided."))
+        change.status = ActorChange.Status.REJECTED
+        change.decided_by, change.decided_at, change.note = user, timezone.now(), note
+        change.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        actor_decision_notify(actor=change.actor, decision="change_rejected", change=change)
+    return change
+
+
+# --- memberships -------------------------------------------------------------------------
+
+
+def membership_request(*, actor, user):
+    """A signed-in person asks to join a published actor; its admins decide."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Log in to join an actor."))
+    if actor.status != ActorStatus.PUBLISHED:
+        raise ValidationError(_("You can only join a published actor."))
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(actor=actor, user=user)
+        if not created and membership.status == Membership.Status.REJECTED:
+            membership.status = Membership.Status.PENDING
+            membership.save(update_fields=["status"])
+            created = True
+        if created:
+            membership_request_notify(membership=membership)
+    return membership
+
+
+def membership_decide(*, membership, user, approve, role=Membership.Role.MEMBER):
+    _require_admin(user, membership.actor)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if approve:
+            membership.status = Membership.Status.ACTIVE
+            membership.role = role
+        else:
+            if membership.role == Membership.Role.ADMIN and membership.status == "active":
+                others = Membership.objects.admins().filter(actor=membership.actor_id)
+                if others.exclude(pk=membership.pk).count() == 0:
+                    raise ValidationError(_("An actor keeps at least one administrator."))
+            membership.status = Membership.Status.REJECTED
+        membership.decided_by = user
+        membership.save(update_fields=["status", "role", "decided_by"])
+    return membership
+
+
+def umbrella_join_request(*, umbrella, member, user):
+    """An actor's admin asks that their actor join an umbrella network."""
+    _require_admin(user, member)
+    if not (umbrella.is_umbrella and umbrella.status == ActorStatus.PUBLISHED):
+        raise ValidationError(_("This actor is not a published umbrella network."))
+    if umbrella.pk == member.pk:
+        raise ValidationError(_("An umbrella network cannot join itself."))
+    with transaction.atomic():
+        link, created = UmbrellaMembership.objects.get_or_create(
+            umbrella=umbrella, member=member, defaults={"requested_by": user}
+        )
+        if not created and link.status == UmbrellaMembership.Status.REJECTED:
+            link.status = UmbrellaMembership.Status.PENDING
+            link.requested_by = user
+            link.save(update_fields=["status", "requested_by"])
+    return link
+
+
+def umbrella_decide(*, link, user, approve):
+    """The umbrella's admins (not the joining actor's) approve or decline a member."""
+    _require_admin(user, link.umbrella)
+    with transaction.atomic():
+        link = UmbrellaMembership.objects.select_for_update().get(pk=link.pk)
+        link.status = (
+            UmbrellaMembership.Status.APPROVED if approve else UmbrellaMembership.Status.REJECTED
+        )
+        link.decided_by = user
+        link.save(update_fields=["status", "decided_by"])
+    return link
+
+
+# --- needs and offers --------------------------------------------------------------------
+
+
+def need_offer_create(*, actor, user, kind, category, title, description="", expires_on):
+    _require_admin(user, actor)
+    if expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": _("The end date cannot be in the past.")})
+    item = NeedOffer(
+        actor=actor,
+        kind=kind,
+        category=category,
+        title=title,
+        description=description,
+        expires_on=expires_on,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+def need_offer_delete(*, item, user):
+    _require_admin(user, item.actor)
+    item.delete()
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+
+def not_duplicate_pair(a_pk, b_pk):
+    return (a_pk, b_pk) if a_pk < b_pk else (b_pk, a_pk)
+
+
+def actor_mark_not_duplicate(*, actor, user):
+    """A moderator says a flagged actor is not a duplicate: the pair is remembered, so that
+    detection never flags it again, and the actor goes back to the review queue."""
+    _require_moderator(user)
+    with transaction.atomic():
+        actor = Actor.objects.select_for_update().get(pk=actor.pk)
+        if actor.duplicate_of_id:
+            first, second = not_duplicate_pair(actor.pk, actor.duplicate_of_id)
+            try:
+                with transaction.atomic():
+                    NotDuplicate.objects.create(first_id=first, second_id=second, decided_by=user)
+            except IntegrityError:
+                pass  # already remembered
+        actor.duplicate_of = None
+        if actor.status == ActorStatus.DUPLICATE:
+            actor.status = ActorStatus.PENDING
+        actor.save(update_fields=["duplicate_of", "status", "updated_at"])
+    return actor
+
+
+def actor_flag_duplicate(*, actor, of):
+    """Detection (import, scan) flags a potential duplicate; a published actor stays public
+    but is listed for moderators, others wait in the queue as duplicates."""
+    first, second = not_duplicate_pair(actor.pk, of.pk)
+    if NotDuplicate.objects.filter(first_id=first, second_id=second).exists():
+        return False
+    fields = {"duplicate_of": of}
+    if actor.status in (ActorStatus.PENDING, ActorStatus.DRAFT):
+        fields["status"] = ActorStatus.DUPLICATE
+    Actor.objects.filter(pk=actor.pk).update(**fields)
+    return True
+
+
+# --- keeping entries alive ---------------------------------------------------------------
+
+
+def confirmation_token(actor):
+    return signing.dumps({"actor": actor.pk}, salt=CONFIRM_SALT)
+
+
+def actor_confirm_current(*, token):
+    """The one-click "still up to date" link from the yearly mail. Raises ValidationError
+    for a link that is forged or too old."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(_("This link is too old. Log in to confirm your entry.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This link is not valid.")) from None
+    with transaction.atomic():
+        actor = Actor.objects.select_for_update().filter(pk=data.get("actor")).first()
+        if actor is None:
+            raise ValidationError(_("This entry no longer exists."))
+        actor.confirmed_at = timezone.now()
+        actor.is_stale = False
+        actor.save(update_fields=["confirmed_at", "is_stale"])
+    return actor
+
+
+def reminders_send(*, now=None):
+    """Once a year per actor, ask its admins whether the entry is still right; flag entries
+    nobody confirmed after the reminder. Safe to run twice: the sent date and the
+    notification key (actor and year of the reminder) keep it to one mail."""
+    now = now or timezone.now()
+    due = (
+        Actor.objects.published()
+        .filter(Q(confirmed_at__lt=now - CONFIRM_EVERY) | Q(confirmed_at__isnull=True))
+        .filter(Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=now - CONFIRM_EVERY))
+    )
+    sent = 0
+    # A list, not a cursor: SQLite must not be written to under an open read of the table.
+    for actor in list(due.only("pk", "name")):
+        with transaction.atomic():
+            admins = [
+                m.user
+                for m in Membership.objects.admins().filter(actor=actor).select_related("user")
+            ]
+            Actor.objects.filter(pk=actor.pk).update(reminder_sent_at=now)
+            if admins:
+                reminder_notify(actor=actor, admins=admins, year=now.year)
+                sent += 1
+    stale = (
+        Actor.objects.published()
+        .filter(is_stale=False, reminder_sent_at__lt=now - STALE_AFTER)
+        .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=now - CONFIRM_EVERY))
+        .update(is_stale=True)
+    )
+    return {"reminded": sent, "flagged_stale": stale}
