@@ -23,6 +23,7 @@ from website.notifications.subscribers import (
     recipient_preferences,
     subscriber_of,
 )
+from website.selectors import localized_pages
 
 from . import ical
 from .models import EventPage, Occurrence, Registration, Subscription
@@ -179,8 +180,7 @@ def registration_message(delivery):
 def _localized(event, language):
     """The event's live page in ``language``, else the canonical one."""
     locale = Locale.objects.filter(language_code=language).first()
-    page = (event.get_translation_or_none(locale) if locale else None) or event
-    return page if page.live else event
+    return localized_pages([event], locale=locale, model=EventPage)[0] if locale else event
 
 
 @renderer(SERIES)

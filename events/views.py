@@ -135,13 +135,7 @@ def subscribe(request):
 def subscription_remove(request, pk):
     """Stop following one thing, signed in or with the link of one's preferences."""
     token = request.POST.get("token")
-    if token:
-        data = subscribers.read_token("manage", token)
-        subscriber = subscribers.subscriber_of(data["e"]) if data else None
-    elif request.user.is_authenticated:
-        subscriber = subscribers.subscriber_for_user(request.user)
-    else:
-        subscriber = None
+    subscriber = subscribers.subscriber_acting(request, token)
     subscription = get_object_or_404(Subscription, pk=pk)
     if subscriber is None:
         raise Http404

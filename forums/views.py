@@ -469,13 +469,7 @@ def mail_preference(request):
     from website.notifications import subscribers
 
     token = request.POST.get("token")
-    if token:
-        data = subscribers.read_token("manage", token)
-        subscriber = subscribers.subscriber_of(data["e"]) if data else None
-    elif request.user.is_authenticated:
-        subscriber = subscribers.subscriber_for_user(request.user)
-    else:
-        subscriber = None
+    subscriber = subscribers.subscriber_acting(request, token)
     if subscriber is None or subscriber.user is None:
         raise Http404
     services.forum_mail_set(

@@ -165,6 +165,17 @@ def manage_token(email):
     return make_token("manage", {"e": normalise_email(email)})
 
 
+def subscriber_acting(request, token=None):
+    """Who manages their mail in this request: the holder of a preferences link (``token``),
+    else the signed-in person; None for anyone else. The one place both ways are checked."""
+    if token:
+        data = read_token("manage", token)
+        return subscriber_for_address(data["e"]) if data else None
+    if request.user.is_authenticated:
+        return subscriber_for_user(request.user)
+    return None
+
+
 def unsubscribe(token):
     """Apply an unsubscribe link. Returns the scope it named, or None for a bad token.
 

@@ -67,10 +67,7 @@ def preferences(request):
 
 @require_http_methods(["GET", "POST"])
 def preferences_token(request, token):
-    data = subscribers.read_token("manage", token)
-    if data is None:
-        raise Http404
-    subscriber = subscribers.subscriber_for_address(data["e"])
+    subscriber = subscribers.subscriber_acting(request, token)
     if subscriber is None:
         raise Http404
     return _preferences(request, subscriber, manage_token=token)
