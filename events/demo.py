@@ -226,6 +226,38 @@ def load(stdout=None):
         sectors=[sector["recyclage-reemploi"], sector["culture"]],
     )
 
+    _event_in_a_booked_space(index, sector)
+
+
+def _event_in_a_booked_space(index, sector):
+    """A workshop held in a meeting space booked through the directory: its place comes from
+    the booking (network/booking_demo.py made it, through the booking service)."""
+    from network.models import Booking
+
+    booking = (
+        Booking.objects.filter(purpose="Atelier réparation de vélos", status="confirmed")
+        .select_related("space", "space__territory")
+        .first()
+    )
+    if booking is None:
+        return
+    _event(
+        index,
+        title="Atelier réparation de vélos",
+        slug="atelier-reparation-velos",
+        kind=EventKind.WORKSHOP,
+        summary="Apprendre à entretenir et réparer son vélo avec les bénévoles du café associatif.",
+        start=booking.start,
+        end=booking.end,
+        time_zone=booking.space.time_zone,
+        booking=booking,
+        organiser_name="Café associatif Le Lien",
+        territory=booking.space.territory,
+        capacity=booking.attendees,
+        step_free_access=booking.space.step_free_access,
+        sectors=[sector[slug] for slug in ("recyclage-reemploi",) if slug in sector],
+    )
+
 
 def _event(index, *, changes=(), sectors=(), english=None, **fields):
     event = EventPage(**fields)

@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
 
-from network.models import Sector, Territory
+from network.booking_notifications import (
+    booking_changed_at,
+    booking_feed_state,
+    booking_vevent,
+    feed_status,
+)
+from network.booking_selectors import BOOKING_CALENDAR_RELATED
+from network.models import Booking, Sector, Territory
 
 from . import ical
 from .feed_services import calendar_feed_token_regenerate
@@ -41,7 +48,7 @@ def live_canonical_events():
         EventPage.objects.live()
         .public()
         .filter(locale=Locale.get_default())
-        .select_related("locale", "territory")
+        .select_related("locale", "territory", "booking__space")
         .prefetch_related("occurrence_changes", "occurrences", "sectors")
         .order_by("start", "pk")
     )
@@ -83,7 +90,7 @@ def _translations(canonicals):
         for page in EventPage.objects.live()
         .public()
         .filter(locale=locale, translation_key__in=[c.translation_key for c in canonicals])
-        .select_related("locale")
+        .select_related("locale", "booking__space")
     }
     return [translated.get(c.translation_key, c) for c in canonicals]
 
@@ -110,9 +117,23 @@ def _calendar_response(request, *, validators, last_modified, build, filename, p
     return response
 
 
+# Other apps' feeds (a meeting space's, network.booking_views) answer the same way.
+calendar_response = _calendar_response
+
+
 def _page_validators(pages, canonicals):
     seen = {page.pk: page for page in [*pages, *canonicals]}
-    return tuple(sorted((pk, str(page.last_published_at)) for pk, page in seen.items()))
+    return tuple(
+        sorted((pk, str(page.last_published_at), _booked_place(page)) for pk, page in seen.items())
+    )
+
+
+def _booked_place(page):
+    """A booked space's place, which can change without the page being published again."""
+    if page.booking_id is None:
+        return None
+    place = page.place
+    return (place.name, place.address, str(place.latitude), str(place.longitude))
 
 
 def _newest(moments):
@@ -162,10 +183,14 @@ def feed(request):
 
 @require_GET
 def personal_feed(request, token):
-    """The dates a person registered for (or waits for), at an address only they know.
+    """The dates a person registered for (or waits for), and the meeting spaces they booked,
+    at an address only they know.
 
     Each date of a series is written as its own instance (RECURRENCE-ID) of the series' UID,
-    like the invites they were mailed; a place on the waiting list is TENTATIVE.
+    like the invites they were mailed; a place on the waiting list is TENTATIVE. A booking has
+    the UID of its invites; a request waiting for a manager is TENTATIVE; a declined, expired
+    or cancelled one leaves the feed (its CANCEL went out by mail), and still counts in the
+    validators, so that the feed's ETag and Last-Modified change when it leaves.
     """
     feed_token = CalendarFeedToken.objects.filter(token=token).select_related("user").first()
     if feed_token is None or not feed_token.user.is_active:
@@ -186,6 +211,11 @@ def personal_feed(request, token):
     by_event = {}
     for registration in registrations:
         by_event.setdefault(registration.occurrence.event_id, []).append(registration)
+    bookings = list(
+        Booking.objects.filter(requested_by=feed_token.user, end__gte=cutoff)
+        .select_related(*BOOKING_CALENDAR_RELATED)
+        .order_by("start", "pk")
+    )
 
     def build():
         vevents = []
@@ -203,6 +233,12 @@ def personal_feed(request, token):
                     vevent.pop("STATUS")
                     vevent.add("status", "TENTATIVE")
             vevents.extend(instances)
+        for booking in bookings:
+            status = feed_status(booking)
+            if status:
+                vevents.append(
+                    booking_vevent(booking, dtstamp=booking_changed_at(booking), status=status)
+                )
         name = _("My events on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
         return ical.calendar_from_vevents(vevents, name=name)
 
@@ -212,11 +248,17 @@ def personal_feed(request, token):
     )
     return _calendar_response(
         request,
-        validators=(feed_token.token, registration_state, _page_validators(pages, canonicals)),
+        validators=(
+            feed_token.token,
+            registration_state,
+            _page_validators(pages, canonicals),
+            tuple(booking_feed_state(booking) for booking in bookings),
+        ),
         last_modified=_newest(
             [
                 *(page.last_published_at for page in [*pages, *canonicals]),
                 *(registration.updated_at for registration in registrations),
+                *(booking_changed_at(booking) for booking in bookings),
             ]
         ),
         build=build,

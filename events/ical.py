@@ -263,8 +263,9 @@ def _common_properties(event, canonical, *, request=None):
     location = _location(event, canonical)
     if location:
         properties.append(("location", location))
-    if canonical.latitude is not None and canonical.longitude is not None:
-        properties.append(("geo", (float(canonical.latitude), float(canonical.longitude))))
+    place = canonical.place
+    if place.latitude is not None and place.longitude is not None:
+        properties.append(("geo", (float(place.latitude), float(place.longitude))))
     if url:
         properties.append(("url", url))
     properties.append(("categories", [str(canonical.get_kind_display())]))
@@ -273,9 +274,13 @@ def _common_properties(event, canonical, *, request=None):
 
 
 def _location(event, canonical):
-    venue = (event.venue_name or canonical.venue_name).strip()
+    # ``place``: a booked meeting space gives the venue (EventPage.place).
+    place, schedule_place = event.place, canonical.place
+    venue = (place.name or schedule_place.name).strip()
     address = ", ".join(
-        line.strip() for line in (event.address or canonical.address).splitlines() if line.strip()
+        line.strip()
+        for line in (place.address or schedule_place.address).splitlines()
+        if line.strip()
     )
     parts = [part for part in (venue, address) if part]
     if not parts and canonical.attendance_mode == AttendanceMode.ONLINE:

@@ -6,8 +6,10 @@ per date, which registrations point to. Translations of a page share its occurre
 belong to the page in the site's default language (``EventPage.canonical``).
 """
 
+import dataclasses
 import uuid
 import zoneinfo
+from decimal import Decimal
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
@@ -283,6 +285,17 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """Where an event happens (see ``EventPage.place``)."""
+
+    name: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    space: object = None
+
+
 class EventPage(Page):
     """One event, or a series of them when it has a recurrence rule."""
 
@@ -342,6 +355,20 @@ class EventPage(Page):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     online_url = models.URLField(_("online link"), blank=True)
+    # A confirmed booking of a meeting space: then the place is the booked space's.
+    booking = models.ForeignKey(
+        "network.Booking",
+        verbose_name=_("booked meeting space"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        limit_choices_to={"status": "confirmed"},
+        help_text=_(
+            "A confirmed booking whose time covers the event's first date. The venue, address "
+            "and coordinates then come from the booked space."
+        ),
+    )
 
     # Who and for whom.
     organiser_name = models.CharField(_("organiser"), max_length=200)
@@ -414,6 +441,7 @@ class EventPage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("attendance_mode"),
+                FieldPanel("booking"),
                 FieldPanel("venue_name"),
                 FieldPanel("address"),
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
@@ -493,8 +521,73 @@ class EventPage(Page):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if self.attendance_mode != AttendanceMode.IN_PERSON and not self.online_url:
             errors["online_url"] = _("An online or hybrid event needs its link.")
+        booking_error = self._booking_problem()
+        if booking_error:
+            errors["booking"] = booking_error
         if errors:
             raise ValidationError(errors)
+        self._use_place()
+
+    def _booking_problem(self):
+        """Why the chosen booking cannot be the event's place, or None."""
+        if self.booking_id is None:
+            return None
+        booking = self.booking
+        if booking.status != "confirmed":
+            return _("This booking is not confirmed: choose a confirmed booking.")
+        if (
+            self.start
+            and self.end
+            and not (booking.start <= self.start and self.end <= booking.end)
+        ):
+            return _(
+                "This booking (%(booking)s) does not cover the event's first date: "
+                "choose a booking from before its start until after its end."
+            ) % {"booking": booking}
+        return None
+
+    @property
+    def place(self):
+        """Where the event happens: the booked space when the page uses a booking, else the
+        page's own venue, address and coordinates. The one rule that the page, the calendar
+        serialiser, the API and the map read (``save`` also copies it into the fields)."""
+        if self.booking_id is not None:
+            space = self.booking.space
+            return Place(
+                name=space.name,
+                address=space.address,
+                latitude=space.latitude,
+                longitude=space.longitude,
+                space=space,
+            )
+        return Place(
+            name=self.venue_name,
+            address=self.address,
+            latitude=self.latitude,
+            longitude=self.longitude,
+        )
+
+    def _use_place(self):
+        if self.booking_id is None:
+            return
+        place = self.place
+        self.venue_name, self.address = place.name[:200], place.address
+        self.latitude, self.longitude = place.latitude, place.longitude
+
+    def save(self, *args, **kwargs):
+        # The stored fields follow the booked space, so that search, listings and the
+        # calendar fingerprint (SEQUENCE bumps when the place changes) see it too.
+        self._use_place()
+        update_fields = kwargs.get("update_fields")
+        if self.booking_id is not None and update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "venue_name",
+                "address",
+                "latitude",
+                "longitude",
+            }
+        return super().save(*args, **kwargs)
 
     @property
     def zone(self):

@@ -140,6 +140,30 @@ def announcement_subscribers(event):
     return Subscriber.objects.filter(follows).distinct()
 
 
+def topic_subscribers(*, sectors, territories):
+    """Confirmed subscribers who follow one of ``sectors`` or ``territories``, or a broader
+    sector or territory that contains one: the audience other apps (incubators' calls) reach
+    through the same follows, so that people subscribe once."""
+    sector_ids, territory_ids = set(), set()
+    for ids, nodes in ((sector_ids, sectors), (territory_ids, territories)):
+        for node in nodes:
+            while node is not None and node.pk not in ids:
+                ids.add(node.pk)
+                node = node.parent
+    follows = Q(pk__in=[])
+    if sector_ids:
+        follows |= Q(
+            event_subscriptions__target=Subscription.Target.SECTOR,
+            event_subscriptions__sector__in=sector_ids,
+        )
+    if territory_ids:
+        follows |= Q(
+            event_subscriptions__target=Subscription.Target.TERRITORY,
+            event_subscriptions__territory__in=territory_ids,
+        )
+    return Subscriber.objects.filter(follows).distinct()
+
+
 def event_announce(*, event):
     """Tell the people who follow its topics that an event is published: at once, or in
     their next digest. Runs in the publishing transaction; announced once per event."""

@@ -7,13 +7,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import Http404, QueryDict
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from . import selectors
+from . import booking_selectors, selectors
 from .forms import DirectoryFilterForm
+from .models import Space, Territory
 
 router = Router(tags=["directory"])
 
@@ -133,3 +134,339 @@ def get_actor(request, slug: str, lang: str = "fr"):
     if actor is None:
         raise Http404
     return _actor_out(actor, lang if lang in {"fr", "en"} else "fr")
+
+
+# --- meeting spaces (issue 7) --------------------------------------------------------------
+# Active spaces and when they are free or busy. Never who booked: a busy interval is only a time.
+
+
+class SpaceFilters(Schema):
+    territory: str | None = Field(None, description="Territory slug; spaces below it count too.")
+    capacity: int | None = Field(None, ge=1, description="At least this many people.")
+    equipment: list[str] = Field([], description=f"Any of {', '.join(Space.EQUIPMENT)}.")
+    accessibility: list[str] = Field([], description=f"Any of {', '.join(Space.ACCESSIBILITY)}.")
+
+
+class OpeningHoursOut(Schema):
+    weekday: int = Field(description="0 is Monday.")
+    opens: dt.time
+    closes: dt.time
+
+
+class ClosureOut(Schema):
+    starts_on: dt.date
+    ends_on: dt.date
+    reason: str
+
+
+class SpaceOut(Schema):
+    name: str
+    slug: str
+    url: str
+    territory: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    time_zone: str
+    capacity: int
+    equipment: list[str]
+    accessibility: list[str]
+    requires_approval: bool
+    price: str
+    opening_hours: list[OpeningHoursOut] = Field(description="Local time of the space.")
+
+
+class SpaceDetailOut(SpaceOut):
+    description: str
+    conditions: str
+    owner: str
+    min_duration_minutes: int
+    max_duration_minutes: int
+    min_notice_hours: float
+    horizon_days: int
+    buffer_minutes: int
+    closures: list[ClosureOut]
+
+
+class IntervalOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class AvailabilityOut(Schema):
+    space: str
+    time_zone: str
+    start: dt.date
+    end: dt.date
+    busy: list[IntervalOut] = Field(description="Taken, buffer included; never by whom.")
+    free: list[IntervalOut] = Field(description="Open, free and bookable now.")
+
+
+def _space_out(space, *, detail=False):
+    out = {
+        "name": space.name,
+        "slug": space.slug,
+        "url": settings.BASE_URL + space.get_absolute_url(),
+        "territory": space.territory.slug,
+        "address": space.address,
+        "latitude": space.latitude,
+        "longitude": space.longitude,
+        "time_zone": space.time_zone,
+        "capacity": space.capacity,
+        "equipment": [name for name in Space.EQUIPMENT if getattr(space, name)],
+        "accessibility": [name for name in Space.ACCESSIBILITY if getattr(space, name)],
+        "requires_approval": space.requires_approval,
+        "price": space.price,
+        "opening_hours": [
+            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
+            for h in space.opening_hours.all()
+        ],
+    }
+    if detail:
+        today = timezone.localtime(timezone.now(), space.zone).date()
+        out.update(
+            description=space.description,
+            conditions=space.conditions,
+            owner=space.owner_name,
+            min_duration_minutes=space.min_duration.total_seconds() // 60,
+            max_duration_minutes=space.max_duration.total_seconds() // 60,
+            min_notice_hours=space.min_notice.total_seconds() / 3600,
+            horizon_days=space.horizon.days,
+            buffer_minutes=space.buffer.total_seconds() // 60,
+            closures=[
+                {"starts_on": c.starts_on, "ends_on": c.ends_on, "reason": c.reason}
+                for c in space.closures.all()
+                if c.ends_on >= today
+            ],
+        )
+    return out
+
+
+class _LazySpaces(_LazyOut):
+    def __getitem__(self, index):
+        return [_space_out(space) for space in self.queryset[index]]
+
+
+def _space_or_404(slug):
+    space = booking_selectors.spaces_for_listing().filter(slug=slug).first()
+    if space is None:
+        raise Http404
+    return space
+
+
+@router.get(
+    "/spaces",
+    response=list[SpaceOut],
+    tags=["spaces"],
+    summary="Meeting spaces open to bookings",
+)
+@paginate(LimitOffsetPagination)
+def list_spaces(request, filters: Query[SpaceFilters]):
+    errors = [
+        {"loc": ["query", field], "msg": f"Unknown value: {name}"}
+        for field, allowed in (
+            ("equipment", Space.EQUIPMENT),
+            ("accessibility", Space.ACCESSIBILITY),
+        )
+        for name in getattr(filters, field)
+        if name not in allowed
+    ]
+    territory = None
+    if filters.territory:
+        territory = Territory.objects.filter(slug=filters.territory).first()
+        if territory is None:
+            errors.append({"loc": ["query", "territory"], "msg": "Unknown territory."})
+    if errors:
+        raise NinjaValidationError(errors)
+    spaces = booking_selectors.spaces_filtered(
+        filters={**filters.dict(), "territory": territory}
+    ).order_by("name", "pk")
+    return _LazySpaces(spaces, "fr")
+
+
+@router.get("/spaces/{slug}", response=SpaceDetailOut, tags=["spaces"], summary="One meeting space")
+def get_space(request, slug: str):
+    return _space_out(_space_or_404(slug), detail=True)
+
+
+@router.get(
+    "/spaces/{slug}/availability",
+    response=AvailabilityOut,
+    tags=["spaces"],
+    summary="When a meeting space is busy and when it can be booked",
+    description=(
+        "From start to end (local dates of the space, both included, at most "
+        f"{booking_selectors.MAX_AVAILABILITY_DAYS} days; from today for a week by default)."
+    ),
+)
+def space_availability(
+    request, slug: str, start: dt.date | None = None, end: dt.date | None = None
+):
+    space = _space_or_404(slug)
+    start = start or timezone.localtime(timezone.now(), space.zone).date()
+    end = end or start + dt.timedelta(days=6)
+    if end < start or (end - start).days >= booking_selectors.MAX_AVAILABILITY_DAYS:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["query", "end"],
+                    "msg": f"end must be from start to start + "
+                    f"{booking_selectors.MAX_AVAILABILITY_DAYS - 1} days.",
+                }
+            ]
+        )
+    found = booking_selectors.availability(space=space, first_day=start, last_day=end)
+    return {
+        "space": space.slug,
+        "time_zone": space.time_zone,
+        "start": start,
+        "end": end,
+        "busy": [{"start": s, "end": e} for s, e in found["busy"]],
+        "free": [{"start": s, "end": e} for s, e in found["free"]],
+    }
+
+
+# --- Incubators: programmes and calls for applications ------------------------------------
+
+from . import incubator_selectors  # noqa: E402
+from .incubator_forms import CallFilterForm  # noqa: E402
+
+
+class CallFilters(Schema):
+    lang: str = Field("fr", pattern="^(fr|en)$")
+    open_now: bool = False
+    state: str | None = None
+    sector: str | None = None
+    territory: str | None = None
+    support: str | None = None
+    incubator: str | None = None
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    url: str
+    programme: str
+    incubator: str
+    state: str
+    cadence: str
+    recurrence: str
+    time_zone: str
+    opens_at: dt.datetime
+    pre_deposit_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    apply_url: str
+    apply_email: str
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    slug: str
+    url: str
+    incubator: str
+    support: list[str]
+    sectors: list[str]
+    territory: str | None
+    duration: str
+    cost: str
+    free: bool
+    eligibility: str
+    audience: str
+    description: str
+
+
+def _call_filters(filters):
+    """Validated by the listing's own form, so that the API and the page agree."""
+    data = QueryDict(mutable=True)
+    for name, value in filters.dict().items():
+        if name == "lang" or value in (None, False, ""):
+            continue
+        data[name] = "on" if value is True else str(value)
+    with translation.override(filters.lang):
+        form = CallFilterForm(data)
+        if not form.is_valid():
+            raise NinjaValidationError(
+                [
+                    {"loc": ["query", field], "msg": " ".join(errors)}
+                    for field, errors in form.errors.items()
+                ]
+            )
+    return form.filters
+
+
+def _call_out(call, lang):
+    with translation.override(lang):
+        return {
+            "id": call.pk,
+            "title": call.title,
+            "url": settings.BASE_URL + call.get_absolute_url(),
+            "programme": call.programme.slug,
+            "incubator": call.programme.actor.slug,
+            "state": call.state,
+            "cadence": call.cadence,
+            "recurrence": call.recurrence,
+            "time_zone": call.time_zone,
+            "opens_at": call.opens_at,
+            "pre_deposit_at": call.pre_deposit_at,
+            "closes_at": call.closes_at,
+            "apply_url": call.apply_url,
+            "apply_email": call.apply_email,
+        }
+
+
+def _programme_out(programme, lang):
+    territory = programme.territory or programme.actor.territory
+    with translation.override(lang):
+        return {
+            "id": programme.pk,
+            "name": programme.name,
+            "slug": programme.slug,
+            "url": settings.BASE_URL + programme.get_absolute_url(),
+            "incubator": programme.actor.slug,
+            "support": [kind.value for kind in programme.support_kinds],
+            "sectors": [sector.slug for sector in programme.sectors.all()],
+            "territory": territory.slug if territory else None,
+            "duration": programme.duration,
+            "cost": programme.cost,
+            "free": programme.is_free,
+            "eligibility": programme.eligibility,
+            "audience": programme.audience,
+            "description": programme.description,
+        }
+
+
+class _LazySerialised(_LazyOut):
+    def __init__(self, queryset, lang, serialise):
+        super().__init__(queryset, lang)
+        self.serialise = serialise
+
+    def __getitem__(self, index):
+        rows = self.queryset[index]
+        rows = list(rows) if isinstance(index, slice) else [rows]
+        out = [self.serialise(row, self.lang) for row in rows]
+        return out if isinstance(index, slice) else out[0]
+
+
+@router.get(
+    "/calls",
+    response=list[CallOut],
+    summary="Calls for applications of incubators",
+    tags=["incubators"],
+)
+@paginate(LimitOffsetPagination)
+def list_calls(request, filters: Query[CallFilters]):
+    calls = incubator_selectors.calls_for_listing(filters=_call_filters(filters))
+    return _LazySerialised(calls, filters.lang, _call_out)
+
+
+@router.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    summary="Programmes of incubators",
+    tags=["incubators"],
+)
+@paginate(LimitOffsetPagination)
+def list_programmes(request, filters: Query[CallFilters]):
+    programmes = incubator_selectors.programmes_for_listing(filters=_call_filters(filters))
+    return _LazySerialised(programmes, filters.lang, _programme_out)

@@ -65,9 +65,13 @@ TERRITORIES = [
 
 
 def load(stdout=None):
+    from . import booking_demo, incubator_demo
+
     load_vocabularies()
     load_directory()
     _add_to_menus()
+    booking_demo.load()
+    incubator_demo.load()
 
 
 def _add_to_menus():

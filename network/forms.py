@@ -71,6 +71,7 @@ class DirectoryFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a network from the list.")},
     )
     umbrellas_only = forms.BooleanField(label=_("Umbrella networks only"), required=False)
+    incubators_only = forms.BooleanField(label=_("Incubators only"), required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "filter-%s")

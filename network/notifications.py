@@ -124,3 +124,8 @@ def reminder_message(delivery):
         "profile_url": _absolute("network:actor", actor.slug, language=language),
     }
     return _message(delivery, "reminder", context)
+
+
+# Bookings of meeting spaces say what they say in their own module; importing it here
+# registers its renderers when the outbox loads each app's ``notifications``.
+from . import booking_notifications, incubator_notifications  # noqa: E402, F401

@@ -107,6 +107,8 @@ def apply_filters(actors, filters):
         )
     if filters.get("umbrellas_only"):
         actors = actors.filter(is_umbrella=True)
+    if filters.get("incubators_only"):
+        actors = actors.filter(is_incubator=True)
     return actors
 
 

@@ -122,6 +122,8 @@ RESERVED_SLUGS = {
     "memberships",
     "umbrella-requests",
     "needs",
+    "spaces",
+    "programmes",
 }
 
 

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import opendata, views
+from . import booking_views, incubator_urls, opendata, views
 
 app_name = "network"
 
@@ -20,6 +20,19 @@ urlpatterns = [
     path("memberships/<int:pk>/decide/", views.membership_decide, name="membership_decide"),
     path("umbrella-requests/<int:pk>/decide/", views.umbrella_decide, name="umbrella_decide"),
     path("needs/<int:pk>/delete/", views.need_delete, name="need_delete"),
+    # Meeting spaces (before the actors' slugs, which would catch "spaces").
+    path("spaces/", booking_views.space_list, name="spaces"),
+    path("spaces/bookings/", booking_views.my_bookings, name="my_bookings"),
+    path("spaces/bookings/<int:pk>/", booking_views.booking_detail, name="booking"),
+    path("spaces/bookings/<int:pk>/cancel/", booking_views.booking_cancel, name="booking_cancel"),
+    path("spaces/bookings/<int:pk>/decide/", booking_views.booking_decide, name="booking_decide"),
+    path("spaces/manage/", booking_views.spaces_manage, name="spaces_manage"),
+    path("spaces/usage/", booking_views.spaces_usage, name="spaces_usage"),
+    path("spaces/<slug:slug>/", booking_views.space_detail, name="space"),
+    path("spaces/<slug:slug>/book/", booking_views.space_book, name="space_book"),
+    path("spaces/<slug:slug>/feed/<str:token>.ics", booking_views.space_feed, name="space_feed"),
+    # Incubators' programmes and calls (before the actors' slugs too).
+    path("programmes/", include(incubator_urls.urlpatterns)),
     path("<slug:slug>/", views.actor_profile, name="actor"),
     path("<slug:slug>/edit/", views.actor_edit, name="edit"),
     path("<slug:slug>/join/", views.actor_join, name="join"),

@@ -6,7 +6,17 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views, services
-from .models import Actor, LegalForm, Sector, Territory
+from .models import (
+    Actor,
+    Call,
+    Closure,
+    LegalForm,
+    OpeningHours,
+    Programme,
+    Sector,
+    Space,
+    Territory,
+)
 
 
 class SectorViewSet(SnippetViewSet):
@@ -37,13 +47,64 @@ class ActorViewSet(SnippetViewSet):
     model = Actor
     icon = "group"
     list_display = ["name", "status", "legal_form", "territory", "is_umbrella", "is_stale"]
-    list_filter = ["status", "is_umbrella", "is_stale", "legal_form"]
+    list_filter = ["status", "is_umbrella", "is_incubator", "is_stale", "legal_form"]
     search_fields = ["name", "identifier"]
     list_per_page = 50
 
 
+# Meeting spaces. Bookings are not editable here: they go through network.booking only.
+class SpaceViewSet(SnippetViewSet):
+    model = Space
+    icon = "home"
+    list_display = ["name", "territory", "capacity", "requires_approval", "is_active"]
+    list_filter = ["requires_approval", "is_active"]
+    search_fields = ["name", "address"]
+
+
+class OpeningHoursViewSet(SnippetViewSet):
+    model = OpeningHours
+    icon = "time"
+    list_display = ["space", "weekday", "opens", "closes"]
+    list_filter = ["space", "weekday"]
+
+
+class ClosureViewSet(SnippetViewSet):
+    model = Closure
+    icon = "warning"
+    list_display = ["space", "starts_on", "ends_on", "reason"]
+    list_filter = ["space"]
+
+
+# Incubators. Saved here, a call already open is announced by the periodic task within
+# minutes (the site's forms announce it at once, through network.incubators).
+class ProgrammeViewSet(SnippetViewSet):
+    model = Programme
+    icon = "pick"
+    list_display = ["name", "actor", "territory", "is_active"]
+    list_filter = ["is_active", "offers_funding", "offers_hosting"]
+    search_fields = ["name"]
+
+
+class CallViewSet(SnippetViewSet):
+    model = Call
+    icon = "date"
+    list_display = ["title", "programme", "cadence", "opens_at", "closes_at"]
+    list_filter = ["cadence"]
+    search_fields = ["title"]
+
+
 class NetworkViewSetGroup(SnippetViewSetGroup):
-    items = (ActorViewSet, SectorViewSet, TerritoryViewSet, LegalFormViewSet)
+    items = (
+        ActorViewSet,
+        SectorViewSet,
+        TerritoryViewSet,
+        LegalFormViewSet,
+        SpaceViewSet,
+        OpeningHoursViewSet,
+        ClosureViewSet,
+        ProgrammeViewSet,
+        CallViewSet,
+    )
     menu_icon = "group"
     menu_label = _("Network")
     menu_name = "network"

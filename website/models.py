@@ -55,7 +55,11 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["website.StandardPage"]
+    subpage_types = [
+        "website.StandardPage",
+        "events.EventIndexPage",
+        "practices.GoodPracticeIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

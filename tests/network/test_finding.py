@@ -60,6 +60,12 @@ def test_need_offer_and_umbrella_filters(client, vocab, make_actor):
     assert names(client.get("/fr/directory/?umbrellas_only=on")) == ["Réseau"]
 
 
+def test_incubators_only_filter(client, vocab, make_actor):
+    make_actor(name="Pépinière", is_incubator=True)
+    make_actor(name="Association")
+    assert names(client.get("/fr/directory/?incubators_only=on")) == ["Pépinière"]
+
+
 def test_a_bad_filter_shows_its_error_and_the_others_still_apply(client, vocab, make_actor):
     make_actor(name="Compost Nantes", sectors=[vocab["compost"]])
     make_actor(name="Habitat", sectors=[vocab["housing"]])

@@ -156,3 +156,10 @@ def test_the_demo_loads_twice_and_has_what_the_issue_asks(full_demo):
     from network.selectors import matches
 
     assert sum(1 for match in matches() if match["offers"]) >= 4
+
+
+@pytest.mark.parametrize("name", ["Spaces", "Programmes", "Map"])
+def test_an_actor_never_takes_the_address_of_a_directory_page(db, name):
+    from network.services import unique_slug
+
+    assert unique_slug(name) == f"{name.lower()}-ess"

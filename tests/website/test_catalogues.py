@@ -10,7 +10,16 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["manage.py", "website", "events", "network", "forums", "templates", "locale"]
+SOURCES = [
+    "manage.py",
+    "website",
+    "events",
+    "network",
+    "forums",
+    "practices",
+    "templates",
+    "locale",
+]
 
 
 def untranslated(po_path):

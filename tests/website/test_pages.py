@@ -3,6 +3,7 @@
 import pytest
 from wagtail.models import Locale, Page, Workflow
 
+from events.models import EventIndexPage
 from website.models import HomePage, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,8 @@ def test_unknown_address_gives_a_404_page_in_the_language_of_the_url(client, dem
 def test_page_types_declare_where_they_live():
     assert HomePage.parent_page_types == ["wagtailcore.Page"]
     assert StandardPage in HomePage.allowed_subpage_models()
+    # The agenda can be made on a fresh site by an administrator, once per home page.
+    assert EventIndexPage in HomePage.allowed_subpage_models()
     assert HomePage not in StandardPage.allowed_subpage_models()
     assert StandardPage.allowed_parent_page_models() == [HomePage, StandardPage]
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "events",
     "network",
     "forums",
+    "practices",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -169,6 +170,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-actor-admins": {
         "task": "network.tasks.remind_actor_admins",
         "schedule": 24 * 60 * 60,
+    },
+    "bookings-housekeeping": {
+        "task": "network.tasks.bookings_housekeeping",
+        "schedule": 5 * 60,
+    },
+    "incubator-call-alerts": {
+        "task": "network.tasks.calls_alert",
+        "schedule": 5 * 60,
     },
 }
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             )
         people = demo.load(self.stdout)
         # Each app with a demo module adds its content after the site's, vocabularies first.
-        for name in ("network", "events", "forums"):
+        for name in ("network", "events", "forums", "practices"):
             if apps.is_installed(name) and importlib.util.find_spec(f"{name}.demo") is not None:
                 importlib.import_module(f"{name}.demo").load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

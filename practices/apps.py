@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PracticesConfig(AppConfig):
+    """Good practices that member cities and networks share, as Wagtail pages."""
+
+    name = "practices"
+    label = "practices"
+    verbose_name = _("Good practices")

@@ -1,0 +1,110 @@
+"""Named reads of the good-practice library, with the joins their pages need."""
+
+from django.db.models import Prefetch, Q
+from wagtail.models import Locale
+
+from network.models import ActorStatus, Sector
+from network.selectors import with_descendants
+from practices.models import GoodPracticeIndexPage, GoodPracticePage
+from website.selectors import localized_pages
+
+
+def _default_index(index):
+    """The library's page in the default language, under which the practices are proposed."""
+    default = Locale.get_default()
+    if index.locale_id == default.pk:
+        return index
+    return (
+        GoodPracticeIndexPage.objects.filter(
+            translation_key=index.translation_key, locale=default
+        ).first()
+        or index
+    )
+
+
+def live_practices(*, index=None):
+    """Live practices in the default language, under ``index`` (any language) when given."""
+    practices = GoodPracticePage.objects.live().filter(locale=Locale.get_default())
+    if index is not None:
+        practices = practices.descendant_of(_default_index(index))
+    return practices
+
+
+def practices_for_listing(*, index=None, filters=None):
+    """Live practices that match ``filters`` (a ``PracticeFilterForm``'s), newest first.
+
+    A fixed number of queries whatever the count: the territory comes with each practice and
+    the sectors in one more query. ``localize_practices`` then swaps in translations.
+    """
+    practices = (
+        live_practices(index=index)
+        .select_related("territory")
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("name_fr")))
+        .order_by("-first_published_at", "-pk")
+    )
+    return apply_filters(practices, filters or {})
+
+
+def apply_filters(practices, filters):
+    """Narrow practices by the fields of ``PracticeFilterForm``; empty values do not filter."""
+    if theme := filters.get("theme"):
+        practices = practices.filter(theme=theme)
+    if sector := filters.get("sector"):
+        practices = practices.filter(
+            pk__in=GoodPracticePage.objects.filter(sectors__in=with_descendants(sector)).values(
+                "pk"
+            )
+        )
+    if territory := filters.get("territory"):
+        practices = practices.filter(territory__in=with_descendants(territory))
+    if organisation := filters.get("organisation"):
+        practices = practices.filter(organisation_name=organisation)
+    if words := filters.get("q"):
+        # An English visitor types English words: match the practice or any of its translations.
+        matching = GoodPracticePage.objects.live().filter(
+            Q(title__icontains=words)
+            | Q(summary__icontains=words)
+            | Q(organisation_name__icontains=words)
+            | Q(territory__name__icontains=words)
+            | Q(results__icontains=words)
+        )
+        practices = practices.filter(translation_key__in=matching.values("translation_key"))
+    return practices
+
+
+def localize_practices(practices):
+    """Each practice of a fetched page in the active language when translated (one query).
+
+    The translation keeps the territory and sectors of the French page it was copied from, so
+    the cards read those from the French page, already fetched with their joins.
+    """
+    practices = list(practices)
+    pages = localized_pages(practices, model=GoodPracticePage)
+    for source, page in zip(practices, pages, strict=True):
+        source.listed = page
+    return practices
+
+
+def organisation_names(*, index=None):
+    """The cities and networks that carry live practices, for the filter's choices."""
+    return list(
+        live_practices(index=index)
+        .exclude(organisation_name="")
+        .order_by("organisation_name")
+        .values_list("organisation_name", flat=True)
+        .distinct()
+    )
+
+
+def practice_details(page):
+    """What a practice's page shows beside its own fields: only published actors, its
+    sectors and documents."""
+    return {
+        "actors": list(
+            page.actors.filter(status=ActorStatus.PUBLISHED)
+            .select_related("territory")
+            .order_by("name")
+        ),
+        "sectors": list(page.sectors.order_by("name_fr")),
+        "attached_documents": list(page.attached_documents.select_related("document")),
+    }
