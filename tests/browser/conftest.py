@@ -10,6 +10,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+    # The CSP sweep runs last: like every live-server test it flushes the database, which
+    # takes away what the migrations created (legal forms), and the directory journey still
+    # counts on finding those.
+    csp = [item for item in items if Path(item.fspath).name == "test_csp.py"]
+    items[:] = [item for item in items if item not in csp] + csp
 
 
 @pytest.fixture
@@ -17,7 +22,9 @@ def audit(page):
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the open page; return the violations."""
 
     def run():
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol: an added <script> would be an inline
+        # script, which the site's Content Security Policy refuses.
+        page.evaluate(AXE.read_text())
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],

@@ -1,9 +1,13 @@
 """Business rules about people. Views, the admin and commands call these, nothing else."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
+
+from website.notifications.models import Subscriber
 
 User = get_user_model()
 
@@ -29,8 +33,15 @@ def user_delete(*, user):
     """Delete a person's account and the personal data attached to it.
 
     The user row goes, and with it (by cascade) their e-mail addresses, two-factor
-    authenticators and recovery codes. Pages they wrote stay, with no owner. The last
+    authenticators and recovery codes, event registrations, mail subscriptions and follows,
+    memberships of actors, forum profile, follows and notifications, and pending mail to them.
+    Subscriptions that one of their verified addresses confirmed before the account existed
+    go too.
+    What they wrote for others stays, without their name: pages, forum topics and posts,
+    proposed changes to actors (tests/accounts/test_personal_data.py lists each). The last
     active administrator cannot delete themselves: the site would have nobody to run it.
+    Records that must outlive the account (a room booking's history, protected by its
+    foreign key) stop the deletion with a message instead of an error page.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_superuser:
@@ -39,4 +50,23 @@ def user_delete(*, user):
             raise ValidationError(
                 _("You are the last administrator: name another one before deleting your account.")
             )
-    user.delete()
+    # Only verified addresses: anybody can add someone else's address to their account
+    # without verifying it, and must not be able to erase that person's subscriptions.
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    wanted = Q(user=user)
+    for address in addresses:
+        wanted |= Q(email__iexact=address)
+    try:
+        Subscriber.objects.filter(wanted).delete()
+        user.delete()
+    except ProtectedError as error:
+        kept = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ValidationError(
+            _(
+                "Your account is linked to records that must be kept (%(records)s). "
+                "Please contact the site's team to delete it."
+            )
+            % {"records": ", ".join(kept)}
+        ) from error

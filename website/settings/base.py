@@ -6,6 +6,10 @@ from the environment is read through ``website.settings.env.env``.
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
+from website.security import tile_server_origin
+
 from .env import env, sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,6 +71,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files need no policy), before everything that renders.
+    "website.security.ContentSecurityPolicyMiddleware",
+    "website.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication (it reads the person's preferred language), before CommonMiddleware.
@@ -299,13 +306,68 @@ ESSAIM_MAP_TILE_URL = env.str("MAP_TILE_URL", "")
 ESSAIM_MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", "")
 
 # ---------------------------------------------------------------------------
-# Security (production tightens these)
+# Security (production tightens these); docs/security.md lists what each test proves.
 # ---------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp 4, website.security): nothing inline on the public site.
+# Scripts and styles come from our origin; an inline <script> needs request.csp_nonce; no
+# style="..." attribute is allowed (style-src has no 'unsafe-inline'). Images may come from
+# the configured tile server.
+_TILE_ORIGIN = tile_server_origin(ESSAIM_MAP_TILE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail's admin writes inline scripts and styles (and frames its own previews): it gets a
+# relaxed policy of its own rather than none. No nonce here, or browsers would ignore
+# 'unsafe-inline'.
+ESSAIM_ADMIN_CSP_PREFIXES = ["/admin/"]
+ESSAIM_ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "frame-src": [SELF],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+# Browser features the site never uses, switched off (Permissions-Policy header).
+ESSAIM_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "browsing-topics": [],
+}
 
 # ---------------------------------------------------------------------------
 # Logging: to the console, for the process manager to collect.
