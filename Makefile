@@ -11,11 +11,12 @@ STAMP := $(VENV)/.synced
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo worker beat messages catalogues clean help
+.PHONY: run test bench lint format migrate demo worker beat messages catalogues clean help
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test    install and run the whole test suite (lint, migrations, pytest)"
+	@echo "make bench   measure the site under gunicorn with wrk on a large data set (PostgreSQL, Redis, wrk)"
 	@echo "make worker  a Celery worker (needs REDIS_URL)"
 	@echo "make beat    Celery beat, the periodic tasks (needs REDIS_URL)"
 	@echo "make messages  extract strings into locale/*/django.po (needs GNU gettext)"
@@ -46,6 +47,18 @@ test: catalogues
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=website.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# A scratch database and Redis database of its own; the data set is made once per database.
+BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/essaim_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
+BENCH_ARGS ?=
+
+bench: catalogues
+	DJANGO_SETTINGS_MODULE=website.settings.production \
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false MFA_REQUIRED_FOR_STAFF=false \
+	$(PY) manage.py bench_site $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

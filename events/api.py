@@ -13,6 +13,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from wagtail.models import Locale
 
+from website.cache import mark
+
 from .forms import EventFilterForm
 from .ical import event_uid
 from .models import ACCESSIBILITY_FEATURES, EventPage
@@ -130,6 +132,7 @@ def _occurrence_out(occurrence):
 @router.get("/occurrences", response=list[OccurrenceOut], summary="Dates of events")
 @paginate(LimitOffsetPagination)
 def list_occurrences(request, filters: Query[Filters]):
+    mark(request, ("events",))
     locale = Locale.objects.get(language_code=filters.lang)
     occurrences = occurrences_for_listing(
         locale=locale, filters=_filters(filters), past=filters.past
@@ -139,6 +142,7 @@ def list_occurrences(request, filters: Query[Filters]):
 
 @router.get("/events/{uid}", response=EventOut, summary="One event with its upcoming dates")
 def get_event(request, uid: str, lang: str = "fr"):
+    mark(request, ("events",))
     key = uid.split("@", 1)[0]
     with translation.override(lang if lang in {"fr", "en"} else "fr"):
         default = Locale.get_default()

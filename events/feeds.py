@@ -30,6 +30,7 @@ from network.booking_notifications import (
 )
 from network.booking_selectors import BOOKING_CALENDAR_RELATED
 from network.models import Booking, Sector, Territory
+from website.cache import public_page
 
 from . import ical
 from .feed_services import calendar_feed_token_regenerate
@@ -140,6 +141,7 @@ def _newest(moments):
     return max((moment for moment in moments if moment), default=None)
 
 
+@public_page("events", "spaces")
 @require_GET
 def event_ics(request, uid):
     """One event as a calendar file (its whole series); same UID as in feeds and mails."""
@@ -161,6 +163,7 @@ def event_ics(request, uid):
     )
 
 
+@public_page("events", "spaces")
 @require_GET
 def feed(request):
     """The site's events, optionally filtered (?kind=, ?sector=, ?territory=, repeatable)."""

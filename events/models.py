@@ -31,6 +31,7 @@ from wagtail.search import index
 
 from website.accounts.models import time_zone_choices  # also named in migrations
 from website.blocks import BodyBlock
+from website.cache import CachedPageMixin
 
 
 class EventKind(models.TextChoices):
@@ -60,13 +61,15 @@ ACCESSIBILITY_FEATURES = [
 ]
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     """The agenda of a site: upcoming events, the archive, the month view, feeds.
 
     Every view lists occurrences (one row per date) of the events under this agenda's page in
     the default language, which holds them, filtered by ``EventFilterForm`` from the query
     string. Dates show in each event's own time zone.
     """
+
+    cache_scopes = ("events", "spaces")  # dates, seats left, places
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -296,8 +299,10 @@ class Place:
     space: object = None
 
 
-class EventPage(Page):
+class EventPage(CachedPageMixin, Page):
     """One event, or a series of them when it has a recurrence rule."""
+
+    cache_scopes = ("events", "spaces")  # seats left; a booked space is its place
 
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     summary = models.TextField(_("summary"), max_length=400)

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from website.cache import content_changed
 from website.notifications.services import notification_create
 
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
@@ -160,6 +161,7 @@ def event_sync_occurrences(*, event):
                 2 if event.calendar_fingerprint == WITHDRAWN else 1
             )
         EventPage.objects.filter(pk=event.pk).update(**fields)
+        content_changed("events")
         if event.calendar_fingerprint:
             event.refresh_from_db(fields=["sequence"])
             event_changed_notify(event=event)
@@ -189,6 +191,7 @@ def event_withdraw(*, event):
     EventPage.objects.filter(pk=event.pk).update(
         sequence=F("sequence") + 1, calendar_fingerprint=WITHDRAWN
     )
+    content_changed("events")
     event.refresh_from_db(fields=["sequence"])
     event_changed_notify(event=event, delay=None, withdrawn=True)
 

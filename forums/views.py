@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from website.cache import public_page
+
 from . import markup, selectors, services
 from .forms import CloseForm, EditForm, PostForm, ReportForm, SearchForm, TopicForm
 from .models import Attachment, Post, PublicationStatus, is_moderator
@@ -66,6 +68,7 @@ def _ancestors(category):
     return chain
 
 
+@public_page("forums")
 @require_GET
 def index(request):
     return render(
@@ -78,6 +81,7 @@ def index(request):
     )
 
 
+@public_page("forums")
 @require_GET
 def category(request, slug):
     category = _category_or_404(request, slug)
@@ -172,6 +176,7 @@ def _topic_context(request, topic, page_number, form=None):
     }
 
 
+@public_page("forums")
 @require_GET
 def topic(request, pk):
     topic = _topic_or_404(request, pk)

@@ -12,6 +12,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from website.cache import mark
+
 from . import booking_selectors, selectors
 from .forms import DirectoryFilterForm
 from .models import Space, Territory
@@ -125,11 +127,13 @@ class _LazyOut:
 @router.get("/actors", response=list[ActorOut], summary="Published actors of the directory")
 @paginate(LimitOffsetPagination)
 def list_actors(request, filters: Query[Filters]):
+    mark(request, ("directory",))
     return _LazyOut(selectors.actors_for_directory(filters=_filters(filters)), filters.lang)
 
 
 @router.get("/actors/{slug}", response=ActorOut, summary="One published actor")
 def get_actor(request, slug: str, lang: str = "fr"):
+    mark(request, ("directory",))
     actor = selectors.actor_for_profile(slug=slug)
     if actor is None:
         raise Http404
@@ -262,6 +266,7 @@ def _space_or_404(slug):
 )
 @paginate(LimitOffsetPagination)
 def list_spaces(request, filters: Query[SpaceFilters]):
+    mark(request, ("spaces",))
     errors = [
         {"loc": ["query", field], "msg": f"Unknown value: {name}"}
         for field, allowed in (
@@ -286,6 +291,7 @@ def list_spaces(request, filters: Query[SpaceFilters]):
 
 @router.get("/spaces/{slug}", response=SpaceDetailOut, tags=["spaces"], summary="One meeting space")
 def get_space(request, slug: str):
+    mark(request, ("spaces",))
     return _space_out(_space_or_404(slug), detail=True)
 
 
@@ -302,6 +308,7 @@ def get_space(request, slug: str):
 def space_availability(
     request, slug: str, start: dt.date | None = None, end: dt.date | None = None
 ):
+    mark(request, ("spaces",))
     space = _space_or_404(slug)
     start = start or timezone.localtime(timezone.now(), space.zone).date()
     end = end or start + dt.timedelta(days=6)
@@ -456,6 +463,7 @@ class _LazySerialised(_LazyOut):
 )
 @paginate(LimitOffsetPagination)
 def list_calls(request, filters: Query[CallFilters]):
+    mark(request, ("incubators", "directory"))
     calls = incubator_selectors.calls_for_listing(filters=_call_filters(filters))
     return _LazySerialised(calls, filters.lang, _call_out)
 
@@ -468,5 +476,6 @@ def list_calls(request, filters: Query[CallFilters]):
 )
 @paginate(LimitOffsetPagination)
 def list_programmes(request, filters: Query[CallFilters]):
+    mark(request, ("incubators", "directory"))
     programmes = incubator_selectors.programmes_for_listing(filters=_call_filters(filters))
     return _LazySerialised(programmes, filters.lang, _programme_out)

@@ -21,6 +21,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from website.cache import content_changed
+
 from .booking_notifications import (
     booking_cancelled_notify,
     booking_created_notify,
@@ -196,7 +198,10 @@ def expire_requests(*, space=None, now=None):
     stale = Booking.objects.filter(status=Booking.Status.PENDING, expires_at__lte=now)
     if space is not None:
         stale = stale.filter(space=space)
-    return stale.update(status=Booking.Status.EXPIRED, occupies=False)
+    expired = stale.update(status=Booking.Status.EXPIRED, occupies=False)
+    if expired:
+        content_changed("spaces")
+    return expired
 
 
 def _lock(space):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events import ical
 from events.feeds import FEED_KEEPS_PAST, calendar_response
 from events.models import CalendarFeedToken
+from website.cache import public_page
 
 from . import booking as services
 from . import booking_selectors as selectors
@@ -33,6 +34,7 @@ from .booking_notifications import (
 from .models import Booking, Space
 
 
+@public_page("spaces")
 @require_GET
 def space_list(request):
     form = SpaceSearchForm(request.GET or None)
@@ -74,6 +76,7 @@ def _week_start(request, space):
     return day - dt.timedelta(days=day.weekday())
 
 
+@public_page("spaces")
 @require_GET
 def space_detail(request, slug):
     try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.feeds import _calendar_response  # the platform's one conditional-GET answer
+from website.cache import public_page
 from website.notifications import subscribers
 
 from . import incubator_notifications, incubator_selectors, incubators
@@ -41,6 +42,7 @@ def _filter_context(request, form):
     }
 
 
+@public_page("incubators", "directory")
 @require_GET
 def programme_list(request):
     """Calls for applications of every incubator, with the listing's filters."""
@@ -60,6 +62,7 @@ def programme_list(request):
     return render(request, "network/incubators/programme_list.html", context)
 
 
+@public_page("incubators", "directory")
 @require_GET
 def programme_detail(request, slug):
     programme = incubator_selectors.programme_for_page(slug=slug)
@@ -76,6 +79,7 @@ def programme_detail(request, slug):
     )
 
 
+@public_page("incubators", "directory")
 @require_GET
 def call_detail(request, slug, pk):
     call = incubator_selectors.call_for_page(programme_slug=slug, pk=pk)
@@ -92,6 +96,7 @@ def call_detail(request, slug, pk):
     )
 
 
+@public_page("incubators", "directory")
 @require_GET
 def calls_feed(request):
     """The deadlines of the listing's calls (same filters): closing and pre-deposit dates."""

@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from website.cache import conditional_on, public_page
+
 from . import selectors
 from .forms import DirectoryFilterForm
 
@@ -99,11 +101,14 @@ def _stamp():
     return timezone.localdate().isoformat()
 
 
+@public_page("directory")
 @require_GET
 def open_data(request):
     return render(request, "network/open_data.html", {"licence": licence()})
 
 
+@public_page("directory")
+@conditional_on("directory")
 @require_GET
 def export_geojson(request):
     """A FeatureCollection (RFC 7946): WGS 84 longitude, latitude; actors without
@@ -133,6 +138,8 @@ def export_geojson(request):
     return response
 
 
+@public_page("directory")
+@conditional_on("directory")
 @require_GET
 def export_json(request):
     response = JsonResponse(
@@ -148,6 +155,8 @@ def export_json(request):
     return response
 
 
+@public_page("directory")
+@conditional_on("directory")
 @require_GET
 def export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -169,6 +178,7 @@ def _bar_rows(rows):
     return rows
 
 
+@public_page("directory")
 @require_GET
 def statistics(request):
     figures = selectors.statistics()

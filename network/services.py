@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from website.cache import content_changed
+
 from .models import (
     Actor,
     ActorChange,
@@ -273,6 +275,7 @@ def actor_archive(*, actor, user):
         Actor.objects.filter(pk=actor.pk).update(
             status=ActorStatus.ARCHIVED, updated_at=timezone.now()
         )
+        content_changed("directory")
 
 
 def change_approve(*, change, user):
@@ -442,6 +445,7 @@ def actor_flag_duplicate(*, actor, of):
     if actor.status in (ActorStatus.PENDING, ActorStatus.DRAFT):
         fields["status"] = ActorStatus.DUPLICATE
     Actor.objects.filter(pk=actor.pk).update(**fields)
+    content_changed("directory")
     return True
 
 
@@ -499,4 +503,6 @@ def reminders_send(*, now=None):
         .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=now - CONFIRM_EVERY))
         .update(is_stale=True)
     )
+    if stale:
+        content_changed("directory")
     return {"reminded": sent, "flagged_stale": stale}

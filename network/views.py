@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from website.cache import conditional_on, public_page
+
 from . import selectors, services
 from .forms import ActorForm, DirectoryFilterForm, NeedOfferForm, UmbrellaJoinForm
 from .models import Actor, ActorChange, Membership, NeedOffer, NeedOfferCategory, UmbrellaMembership
@@ -39,6 +41,7 @@ def _with_query(url, filter_query):
     return f"{url}?{filter_query}" if filter_query else url
 
 
+@public_page("directory")
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET)
@@ -55,6 +58,7 @@ def directory(request):
     return render(request, "network/directory.html", context)
 
 
+@public_page("directory")
 @require_GET
 def map_page(request):
     """The map, and beside it the same actors as a paginated list (the accessible
@@ -99,6 +103,8 @@ def point_feature(row, url_for):
     }
 
 
+@public_page("directory")
+@conditional_on("directory")
 @require_GET
 def map_data(request):
     """Markers in the visible area (``bbox=west,south,east,north``) as GeoJSON."""
@@ -183,6 +189,7 @@ def organization_jsonld(actor, request):
     return mark_safe(text)  # noqa: S308 - escaped just above
 
 
+@public_page("directory")
 @require_GET
 def actor_profile(request, slug):
     actor = selectors.actor_for_profile(slug=slug)
@@ -415,6 +422,7 @@ def need_delete(request, pk):
     return redirect("network:needs_manage", slug=item.actor.slug)
 
 
+@public_page("directory")
 @require_GET
 def needs_offers(request):
     category = request.GET.get("category") or ""

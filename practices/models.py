@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from website.blocks import RICH_TEXT_FEATURES, BodyBlock
+from website.cache import CachedPageMixin
 
 
 class PracticeTheme(models.TextChoices):
@@ -34,8 +35,10 @@ class PracticeTheme(models.TextChoices):
     DECENTRALISED = "cooperation-decentralisee", _("Decentralised cooperation")
 
 
-class GoodPracticeIndexPage(Page):
+class GoodPracticeIndexPage(CachedPageMixin, Page):
     """The library of good practices: a filtered, paginated list of the practices under it."""
+
+    cache_scopes = ("directory",)  # sectors and territories of the filters
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -73,8 +76,10 @@ class GoodPracticeIndexPage(Page):
         return context
 
 
-class GoodPracticePage(Page):
+class GoodPracticePage(CachedPageMixin, Page):
     """One experience of a city or a network: what was done, with whom, and what came of it."""
+
+    cache_scopes = ("directory",)  # the actors involved, sectors and territory
 
     summary = models.TextField(_("summary"), max_length=400)
     theme = models.CharField(_("theme"), max_length=32, choices=PracticeTheme.choices)

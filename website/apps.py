@@ -7,3 +7,8 @@ class WebsiteConfig(AppConfig):
 
     name = "website"
     verbose_name = _("Website")
+
+    def ready(self):
+        from website import cache
+
+        cache.connect()

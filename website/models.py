@@ -11,10 +11,13 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from .blocks import BodyBlock, SocialLinkBlock
+from .cache import CachedPageMixin
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     """The front door of a site, one per language: a hero, highlights, the latest news."""
+
+    cache_scopes = ("events",)  # it lists upcoming events
 
     hero_title = models.CharField(_("hero title"), max_length=160)
     hero_text = models.TextField(_("hero text"), blank=True)
@@ -104,7 +107,7 @@ class HomePageHighlight(Orderable):
         return self.title or self.page.title
 
 
-class StandardPage(Page):
+class StandardPage(CachedPageMixin, Page):
     """A page of text and media: about, the cities of the network, legal notices..."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -137,3 +137,20 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
         "Léa",
         "",
     ]
+
+
+def test_visitors_never_see_stale_seats(client, settings, make_event, member):
+    """Event pages are kept whole for visitors (website/cache.py): a registration or a
+    cancellation shows at once in the seats left."""
+    from events import services
+
+    settings.ESSAIM_PAGE_CACHE = True
+    event = make_event(capacity=5)
+    occurrence = Occurrence.objects.get(event=event)
+    client.get(event.url)  # the first request of a new site makes its settings' row
+    assert "5 places restantes" in client.get(event.url).content.decode()
+    assert client.get(event.url)["X-Essaim-Cache"] == "hit"
+    registration = services.registration_create(occurrence=occurrence, user=member)
+    assert "4 places restantes" in client.get(event.url).content.decode()
+    services.registration_cancel(registration=registration, user=member)
+    assert "5 places restantes" in client.get(event.url).content.decode()

@@ -180,3 +180,20 @@ def test_administrators_manage_categories_in_the_admin(admin_client, public):
     assert listing.status_code == 200 and "Alimentation" in listing.content.decode()
     edit = admin_client.get(f"/admin/snippets/forums/category/edit/{public.pk}/")
     assert edit.status_code == 200 and 'name="groups"' in edit.content.decode()
+
+
+def test_a_hidden_message_leaves_the_page_visitors_are_served(
+    client, settings, public, member, moderator, make_topic
+):
+    """Topic pages are kept whole for visitors (website/cache.py): a moderation decision
+    shows at once."""
+    settings.ESSAIM_PAGE_CACHE = True
+    topic = make_topic(public, member, source="Un message à retirer.")
+    url = f"/fr/forums/t/{topic.pk}/"
+    client.get(url)  # the first request of a new site makes its settings' row
+    assert "Un message à retirer." in client.get(url).content.decode()
+    assert client.get(url)["X-Essaim-Cache"] == "hit"
+    services.moderation_decide(
+        moderator=moderator, action="hide", reason="Hors sujet", post=topic.posts.first()
+    )
+    assert "Un message à retirer." not in client.get(url).content.decode()

@@ -500,3 +500,22 @@ def test_the_form_shows_each_broken_rule_and_each_conflicting_date_of_a_series(
     )
     assert skipped.status_code == 302
     assert Booking.objects.count() == 3
+
+
+def test_a_visitor_never_sees_a_stale_week_once_a_booking_changes(
+    client, settings, space, requester, manager
+):
+    """The week view is kept whole for visitors (website/cache.py): booking, then cancelling,
+    must show at once."""
+    settings.ESSAIM_PAGE_CACHE = True
+    day = next_week_day()
+    url = reverse("network:space", args=[space.slug]) + f"?week={day.isoformat()}"
+    client.get(url)  # the first request of a new site makes its settings' row
+    assert "slot--booked" not in client.get(url).content.decode()
+    assert client.get(url)["X-Essaim-Cache"] == "hit"
+    (booking,) = book(space, requester, local(day, 10), local(day, 12))
+    response = client.get(url)
+    assert response["X-Essaim-Cache"] == "miss"
+    assert "slot--booked" in response.content.decode()
+    services.booking_cancel(booking=booking, user=manager, reason="Travaux")
+    assert "slot--booked" not in client.get(url).content.decode()

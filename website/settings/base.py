@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication (it reads the person's preferred language), before CommonMiddleware.
     "website.middleware.LocaleMiddleware",
+    # Serves visitors the pages views opted in, once made (website/cache.py). After the
+    # language is known; the middlewares below it run when a page is made, and what their
+    # answers add (headers) is kept with it, while a cookie they set keeps it out.
+    "website.cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -134,6 +138,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for visitors who are not signed in, invalidated when their content changes.
+ESSAIM_PAGE_CACHE = env.bool("PAGE_CACHE", True)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without Redis, tasks run in the process that sends them, right after the transaction commits.

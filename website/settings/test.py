@@ -17,6 +17,10 @@ ESSAIM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The cache is base's (Redis when REDIS_URL is set); conftest clears it around each test,
 # since Wagtail keeps site data in it and allauth counts rate limits there.
 
+# The page cache would answer the query-count tests from memory: off, except in the tests
+# about it (they turn it on), or for the whole suite with PAGE_CACHE=1 (a hunt for stale pages).
+ESSAIM_PAGE_CACHE = env.bool("PAGE_CACHE", False)  # noqa: F405
+
 MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="essaim-test-static-")
