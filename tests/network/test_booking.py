@@ -519,3 +519,17 @@ def test_a_visitor_never_sees_a_stale_week_once_a_booking_changes(
     assert "slot--booked" in response.content.decode()
     services.booking_cancel(booking=booking, user=manager, reason="Travaux")
     assert "slot--booked" not in client.get(url).content.decode()
+
+
+def test_the_space_page_shows_its_photo_described_by_its_title(client, space):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    space.photo = Image.objects.create(
+        title="La grande salle, avec sa scène et ses fenêtres sur le parc",
+        file=get_test_image_file(),
+    )
+    space.save()
+    text = client.get(reverse("network:space", args=[space.slug])).content.decode()
+    assert 'alt="La grande salle, avec sa scène et ses fenêtres sur le parc"' in text
+    assert "<img" in text.split("<h1>")[1].split("</figure>")[0]
