@@ -4,14 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import ACCESSIBILITY_FEATURES, EventKind, EventPage
+from network.forms import sector_filter_field, territory_filter_field
 from network.models import Sector, Territory
+from website.forms import FilterForm
 from website.notifications.models import Subscriber
 
 FILTER_QUERY_MAX_LENGTH = 200
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(FilterForm):
     """Filters of the agenda, read from the query string (GET).
 
     Fields that do not validate are left out of ``cleaned_data`` and show their error; the
@@ -35,22 +37,8 @@ class EventFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose kinds of event from the list.")},
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        required=False,
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All sectors"),
-        error_messages={"invalid_choice": _("Choose a sector from the list.")},
-    )
-    territory = forms.ModelChoiceField(
-        label=_("Territory"),
-        required=False,
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All territories"),
-        error_messages={"invalid_choice": _("Choose a territory from the list.")},
-    )
+    sector = sector_filter_field()
+    territory = territory_filter_field()
     date_from = forms.DateField(
         label=_("Dates from"),
         required=False,
@@ -75,28 +63,12 @@ class EventFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Choose accessibility features from the list.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "filter-%s")
-        super().__init__(*args, **kwargs)
-
     def clean(self):
         cleaned_data = super().clean()
         date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", _("The end date cannot come before the start date."))
         return cleaned_data
-
-    @property
-    def filters(self):
-        """What to filter on: the fields that validated (all of them for a valid form)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-    @property
-    def is_filtering(self):
-        return bool(self.filters)
 
 
 class SubscribeForm(forms.Form):

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .booking import Repeat, actors_for_booking
-from .models import Space, Territory
+from .forms import territory_filter_field
+from .models import Space
 
 DURATIONS = [
     (30, _("30 minutes")),
@@ -47,13 +48,7 @@ class SpaceSearchForm(forms.Form):
         choices=[("", _("Any duration"))] + DURATIONS,
     )
     capacity = forms.IntegerField(label=_("Number of people"), required=False, min_value=1)
-    territory = forms.ModelChoiceField(
-        label=_("Territory"),
-        required=False,
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All territories"),
-    )
+    territory = territory_filter_field()
     equipment = forms.MultipleChoiceField(
         label=_("Equipment"),
         required=False,

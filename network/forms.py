@@ -7,12 +7,38 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from website.forms import FilterForm
+
 from .models import Actor, LegalForm, NeedOffer, NeedOfferCategory, Sector, Territory
 
 QUERY_MAX_LENGTH = 200
 
 
-class DirectoryFilterForm(forms.Form):
+def sector_filter_field():
+    """A filter on sectors by slug; the selectors include the sectors within the chosen one."""
+    return forms.ModelChoiceField(
+        label=_("Sector"),
+        required=False,
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All sectors"),
+        error_messages={"invalid_choice": _("Choose a sector from the list.")},
+    )
+
+
+def territory_filter_field():
+    """A filter on territories by slug; the selectors include the places within it."""
+    return forms.ModelChoiceField(
+        label=_("Territory"),
+        required=False,
+        queryset=Territory.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All territories"),
+        error_messages={"invalid_choice": _("Choose a territory from the list.")},
+    )
+
+
+class DirectoryFilterForm(FilterForm):
     """Filters of the directory, its map and its exports, read from the query string.
 
     Fields that do not validate are left out and show their error; the others still filter.
@@ -26,14 +52,7 @@ class DirectoryFilterForm(forms.Form):
         error_messages={"max_length": _("Use at most %(limit_value)d characters.")},
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        required=False,
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All sectors"),
-        error_messages={"invalid_choice": _("Choose a sector from the list.")},
-    )
+    sector = sector_filter_field()
     legal_form = forms.ModelChoiceField(
         label=_("Legal form"),
         required=False,
@@ -42,14 +61,7 @@ class DirectoryFilterForm(forms.Form):
         empty_label=_("All legal forms"),
         error_messages={"invalid_choice": _("Choose a legal form from the list.")},
     )
-    territory = forms.ModelChoiceField(
-        label=_("Territory"),
-        required=False,
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All territories"),
-        error_messages={"invalid_choice": _("Choose a territory from the list.")},
-    )
+    territory = territory_filter_field()
     need = forms.ChoiceField(
         label=_("Has a need for"),
         required=False,
@@ -72,18 +84,6 @@ class DirectoryFilterForm(forms.Form):
     )
     umbrellas_only = forms.BooleanField(label=_("Umbrella networks only"), required=False)
     incubators_only = forms.BooleanField(label=_("Incubators only"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "filter-%s")
-        super().__init__(*args, **kwargs)
-
-    @property
-    def filters(self):
-        """What to filter on: the fields that validated."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 def _https_urls(field, **kwargs):

@@ -8,13 +8,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from website.forms import FilterForm
+
+from .forms import sector_filter_field, territory_filter_field
 from .incubators import local_moment
-from .models import Actor, Call, CallState, Programme, Sector, SupportKind, Territory
+from .models import Actor, Call, CallState, Programme, SupportKind
 
 START_OF_DAY = dt.time(0, 0)
 
 
-class CallFilterForm(forms.Form):
+class CallFilterForm(FilterForm):
     """Filters of the listing, its feed and the API, read from the query string."""
 
     open_now = forms.BooleanField(label=_("Open now"), required=False)
@@ -24,22 +27,8 @@ class CallFilterForm(forms.Form):
         choices=[("", _("Any state"))] + CallState.choices,
         error_messages={"invalid_choice": _("Choose a state from the list.")},
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        required=False,
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All sectors"),
-        error_messages={"invalid_choice": _("Choose a sector from the list.")},
-    )
-    territory = forms.ModelChoiceField(
-        label=_("Territory"),
-        required=False,
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All territories"),
-        error_messages={"invalid_choice": _("Choose a territory from the list.")},
-    )
+    sector = sector_filter_field()
+    territory = territory_filter_field()
     support = forms.ChoiceField(
         label=_("Kind of support"),
         required=False,
@@ -54,18 +43,6 @@ class CallFilterForm(forms.Form):
         empty_label=_("All incubators"),
         error_messages={"invalid_choice": _("Choose an incubator from the list.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "filter-%s")
-        super().__init__(*args, **kwargs)
-
-    @property
-    def filters(self):
-        """The fields that validated; the others show their error and do not filter."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from events.feeds import _calendar_response  # the platform's one conditional-GET answer
 from website.cache import public_page
+from website.forms import errors_to_form
 from website.notifications import subscribers
 
 from . import incubator_notifications, incubator_selectors, incubators
@@ -140,16 +141,6 @@ def _managed_actor(request, slug):
     return actor
 
 
-def _errors_to(form, error, mapping=None):
-    mapping = mapping or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = mapping.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_GET
 def programmes_manage(request, slug):
@@ -176,7 +167,7 @@ def programme_create(request, slug):
                 sectors=form.cleaned_data["sectors"],
             )
         except ValidationError as error:
-            _errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect("network:programmes_manage", actor.slug)
@@ -202,7 +193,7 @@ def programme_edit(request, slug):
                 sectors=form.cleaned_data["sectors"],
             )
         except ValidationError as error:
-            _errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect("network:programmes_manage", actor.slug)
@@ -225,7 +216,7 @@ def call_create(request, slug):
                 user=request.user, programme=programme, values=form.values()
             )
         except ValidationError as error:
-            _errors_to(form, error, CALL_FORM_FIELDS)
+            errors_to_form(form, error, CALL_FORM_FIELDS)
         else:
             messages.success(request, _("The call is saved."))
             return redirect(call.get_absolute_url())
@@ -248,7 +239,7 @@ def call_edit(request, slug, pk):
         try:
             call = incubators.call_update(user=request.user, call=call, values=form.values())
         except ValidationError as error:
-            _errors_to(form, error, CALL_FORM_FIELDS)
+            errors_to_form(form, error, CALL_FORM_FIELDS)
         else:
             messages.success(request, _("The call is saved."))
             return redirect(call.get_absolute_url())

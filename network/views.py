@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from website.cache import conditional_on, public_page
+from website.forms import errors_to_form
 
 from . import selectors, services
 from .forms import ActorForm, DirectoryFilterForm, NeedOfferForm, UmbrellaJoinForm
@@ -212,15 +213,6 @@ def actor_profile(request, slug):
     )
 
 
-def _form_errors_to(form, error):
-    """Put a service's ValidationError on the form, next to its fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request):
@@ -231,7 +223,7 @@ def actor_create(request):
                 user=request.user, values=form.public_values(), private=form.private_values()
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -267,7 +259,7 @@ def actor_edit(request, slug):
                 private=form.private_values(),
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             if change is not None:
                 messages.success(
@@ -402,7 +394,7 @@ def needs_manage(request, slug):
         try:
             services.need_offer_create(actor=actor, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Added."))
             return redirect("network:needs_manage", slug=actor.slug)

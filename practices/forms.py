@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from network.models import Sector, Territory
+from network.forms import sector_filter_field, territory_filter_field
 from practices.models import PracticeTheme
+from website.forms import FilterForm
 
 FILTER_QUERY_MAX_LENGTH = 200
 
 
-class PracticeFilterForm(forms.Form):
+class PracticeFilterForm(FilterForm):
     """Filters of the library, read from the query string (GET).
 
     Fields that do not validate are left out of ``filters`` and show their error; the others
@@ -30,22 +31,8 @@ class PracticeFilterForm(forms.Form):
         choices=[("", _("All themes")), *PracticeTheme.choices],
         error_messages={"invalid_choice": _("Choose a theme from the list.")},
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        required=False,
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All sectors"),
-        error_messages={"invalid_choice": _("Choose a sector from the list.")},
-    )
-    territory = forms.ModelChoiceField(
-        label=_("Territory"),
-        required=False,
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All territories"),
-        error_messages={"invalid_choice": _("Choose a territory from the list.")},
-    )
+    sector = sector_filter_field()
+    territory = territory_filter_field()
     organisation = forms.ChoiceField(
         label=_("City or network"),
         required=False,
@@ -56,18 +43,9 @@ class PracticeFilterForm(forms.Form):
     def __init__(self, *args, index=None, **kwargs):
         from practices.selectors import organisation_names
 
-        kwargs.setdefault("auto_id", "filter-%s")
         super().__init__(*args, **kwargs)
         names = organisation_names(index=index)
         self.fields["organisation"].choices = [
             ("", _("All cities and networks")),
             *((name, name) for name in names),
         ]
-
-    @property
-    def filters(self):
-        """What to filter on: the fields that validated (all of them for a valid form)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
