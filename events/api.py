@@ -4,16 +4,15 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from wagtail.models import Locale
 
 from website.cache import mark
+from website.forms import api_filters
 
 from .forms import EventFilterForm
 from .ical import event_uid
@@ -80,26 +79,7 @@ class EventOut(Schema):
 
 
 def _filters(filters: Filters):
-    """Validate through the agenda's own form, so that the API and the pages agree."""
-    data = QueryDict(mutable=True)
-    for name, value in filters.dict().items():
-        if name in {"lang", "past"} or value in (None, False, [], ""):
-            continue
-        if isinstance(value, list):
-            data.setlist(name, value)
-        else:
-            data[name] = "on" if value is True else str(value)
-    with translation.override(filters.lang):
-        form = EventFilterForm(data)
-        if not form.is_valid():
-            # Messages are rendered here, in the language asked for.
-            raise NinjaValidationError(
-                [
-                    {"loc": ["query", field], "msg": " ".join(errors)}
-                    for field, errors in form.errors.items()
-                ]
-            )
-    return form.filters
+    return api_filters(EventFilterForm, filters, skip=("lang", "past"))
 
 
 def _absolute(path):

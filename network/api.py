@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from website.cache import mark
+from website.forms import api_filters
 
 from . import booking_selectors, selectors
 from .forms import DirectoryFilterForm
@@ -59,22 +60,7 @@ class ActorOut(Schema):
 
 
 def _filters(filters):
-    """Validate through the directory's own form, so that the API and the pages agree."""
-    data = QueryDict(mutable=True)
-    for name, value in filters.dict().items():
-        if name == "lang" or value in (None, False, ""):
-            continue
-        data[name] = "on" if value is True else str(value)
-    with translation.override(filters.lang):
-        form = DirectoryFilterForm(data)
-        if not form.is_valid():
-            raise NinjaValidationError(
-                [
-                    {"loc": ["query", field], "msg": " ".join(errors)}
-                    for field, errors in form.errors.items()
-                ]
-            )
-    return form.filters
+    return api_filters(DirectoryFilterForm, filters)
 
 
 def _actor_out(actor, lang):
@@ -384,22 +370,7 @@ class ProgrammeOut(Schema):
 
 
 def _call_filters(filters):
-    """Validated by the listing's own form, so that the API and the page agree."""
-    data = QueryDict(mutable=True)
-    for name, value in filters.dict().items():
-        if name == "lang" or value in (None, False, ""):
-            continue
-        data[name] = "on" if value is True else str(value)
-    with translation.override(filters.lang):
-        form = CallFilterForm(data)
-        if not form.is_valid():
-            raise NinjaValidationError(
-                [
-                    {"loc": ["query", field], "msg": " ".join(errors)}
-                    for field, errors in form.errors.items()
-                ]
-            )
-    return form.filters
+    return api_filters(CallFilterForm, filters)
 
 
 def _call_out(call, lang):

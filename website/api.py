@@ -13,8 +13,9 @@ api = NinjaAPI(
     title="Essaim API",
     version="1",
     description=(
-        "Events of the network's cities and their dates, and the directory's published actors. "
-        "Read-only, no authentication."
+        "Events of the network's cities and their dates, the directory's published actors, "
+        "meeting spaces and their availability, incubators' programmes and calls for "
+        "applications. Read-only, no authentication."
     ),
     docs_url=None,
     urls_namespace="api",

@@ -41,3 +41,30 @@ def errors_to_form(form, error, fields=None):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def api_filters(form_class, query, *, skip=("lang",)):
+    """The filters of an API call, validated by the form of the matching page, so that the API
+    and the pages agree; errors become a 422 in the language the call asked for."""
+    from django.http import QueryDict
+    from django.utils import translation
+    from ninja.errors import ValidationError
+
+    data = QueryDict(mutable=True)
+    for name, value in query.dict().items():
+        if name in skip or value in (None, False, [], ""):
+            continue
+        if isinstance(value, list):
+            data.setlist(name, value)
+        else:
+            data[name] = "on" if value is True else str(value)
+    with translation.override(query.lang):
+        form = form_class(data)
+        if not form.is_valid():
+            raise ValidationError(
+                [
+                    {"loc": ["query", field], "msg": " ".join(errors)}
+                    for field, errors in form.errors.items()
+                ]
+            )
+    return form.filters
