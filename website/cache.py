@@ -71,8 +71,8 @@ MODEL_SCOPES = {
     "forums.forumprofile": "forums",
     "forums.report": "forums",
     "forums.moderationdecision": "forums",
-    # Names shown beside posts and bookings.
-    "accounts.user": "forums",
+    # Not accounts.user: every log-in saves it. The profile and deletion services say when a
+    # name shown beside posts changes (website.accounts.services).
     "wagtailimages.image": "pages",
     "wagtaildocs.document": "pages",
 }

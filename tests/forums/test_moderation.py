@@ -197,3 +197,30 @@ def test_a_hidden_message_leaves_the_page_visitors_are_served(
         moderator=moderator, action="hide", reason="Hors sujet", post=topic.posts.first()
     )
     assert "Un message à retirer." not in client.get(url).content.decode()
+
+
+def test_a_log_in_keeps_the_forum_pages_but_a_new_name_shows_at_once(
+    client, settings, public, member, make_topic
+):
+    from django.contrib.auth.signals import user_logged_in
+
+    from website.accounts.services import user_update_profile
+
+    settings.ESSAIM_PAGE_CACHE = True
+    topic = make_topic(public, member)
+    url = f"/fr/forums/t/{topic.pk}/"
+    client.get(url)  # the first request of a new site makes its settings' row
+    client.get(url)
+    user_logged_in.send(sender=type(member), request=None, user=member)  # saves last_login
+    assert client.get(url)["X-Essaim-Cache"] == "hit"
+    user_update_profile(
+        user=member,
+        display_name="Léa M.",
+        first_name="",
+        last_name="",
+        preferred_language="fr",
+        time_zone="Europe/Paris",
+    )
+    response = client.get(url)
+    assert response["X-Essaim-Cache"] == "miss"
+    assert "Léa M." in response.content.decode()

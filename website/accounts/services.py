@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
+from website.cache import content_changed
 from website.notifications.models import Subscriber
 
 User = get_user_model()
@@ -25,6 +26,7 @@ def user_update_profile(
     user.save(
         update_fields=["display_name", "first_name", "last_name", "preferred_language", "time_zone"]
     )
+    content_changed("forums")  # the name shown beside their posts
     return user
 
 
@@ -61,6 +63,7 @@ def user_delete(*, user):
     try:
         Subscriber.objects.filter(wanted).delete()
         user.delete()
+        content_changed("forums")  # their posts stay, without their name
     except ProtectedError as error:
         kept = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
         raise ValidationError(
