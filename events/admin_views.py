@@ -1,7 +1,5 @@
 """Attendee lists for organisers and editors, in the Wagtail admin, with a CSV export."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -9,16 +7,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from website import csvsafe
+from website.csvsafe import safe_cell as csv_cell  # noqa: F401 (its former name)
+
 from .models import EventPage
 from .selectors import registrations_for_event
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """Neutralise spreadsheet formulas: a cell that starts like one is read as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def event_registrations(request, page_id):
@@ -36,24 +29,20 @@ def event_registrations(request, page_id):
             f'attachment; filename="inscriptions-{canonical.slug}.csv"'
         )
         response.write("\ufeff")  # so that spreadsheets open UTF-8 as UTF-8
-        writer = csv.writer(response)
+        writer = csvsafe.writer(response)
         writer.writerow(
             [_("Date"), _("Status"), _("Name"), _("E-mail address"), _("Registered at")]
         )
         for registration in registrations:
             writer.writerow(
                 [
-                    csv_cell(
-                        timezone.localtime(registration.occurrence.start, zone).strftime(
-                            "%Y-%m-%d %H:%M"
-                        )
+                    timezone.localtime(registration.occurrence.start, zone).strftime(
+                        "%Y-%m-%d %H:%M"
                     ),
-                    csv_cell(registration.get_status_display()),
-                    csv_cell(registration.user.get_display_name()),
-                    csv_cell(registration.user.email),
-                    csv_cell(
-                        timezone.localtime(registration.created_at, zone).strftime("%Y-%m-%d %H:%M")
-                    ),
+                    registration.get_status_display(),
+                    registration.user.get_display_name(),
+                    registration.user.email,
+                    timezone.localtime(registration.created_at, zone).strftime("%Y-%m-%d %H:%M"),
                 ]
             )
         return response

@@ -1,16 +1,19 @@
 """Read-only JSON API of events and their dates, with the agenda's filters."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from wagtail.models import Locale
 
+from website.api_common import INVALID, NOT_FOUND, Pagination
 from website.cache import mark
 from website.forms import api_filters
 
@@ -22,6 +25,16 @@ from .selectors import attach_localized_pages, occurrences_for_listing
 router = Router(tags=["events"])
 
 
+def _date_format(schema):
+    # Text for the form to check (so mistakes are explained in ``lang``), documented as a date;
+    # empty, as a form sends an empty field, it filters nothing.
+    schema["anyOf"] = [
+        {"type": "string", "format": "date"},
+        {"type": "string", "enum": [""]},
+        {"type": "null"},
+    ]
+
+
 class Filters(Schema):
     """The agenda's filters; ``lang`` chooses the language of titles and links."""
 
@@ -30,9 +43,8 @@ class Filters(Schema):
     kind: list[str] = Field(default_factory=list)
     sector: str | None = None
     territory: str | None = None
-    # Dates as text: the agenda's form checks them and explains mistakes in ``lang``.
-    date_from: str | None = Field(None, examples=["2027-03-10"])
-    date_to: str | None = Field(None, examples=["2027-03-31"])
+    date_from: str | None = Field(None, examples=["2027-03-10"], json_schema_extra=_date_format)
+    date_to: str | None = Field(None, examples=["2027-03-31"], json_schema_extra=_date_format)
     online: bool = False
     free: bool = False
     accessibility: list[str] = Field(default_factory=list)
@@ -86,13 +98,15 @@ def _absolute(path):
     return settings.BASE_URL + path
 
 
-def _occurrence_out(occurrence):
+def _occurrence_out(occurrence, request):
     event, page = occurrence.event, getattr(occurrence, "page", occurrence.event)
     return {
         "id": occurrence.pk,
         "event_uid": event_uid(event),
         "title": page.title,
-        "url": _absolute(page.url or ""),
+        # With the request, Wagtail reads the sites' root paths once per request, not once
+        # per page (a cache round trip each).
+        "url": _absolute(page.get_url(request) or ""),
         "kind": event.kind,
         "status": occurrence.status,
         "start": occurrence.start.astimezone(event.zone),
@@ -109,22 +123,33 @@ def _occurrence_out(occurrence):
     }
 
 
-@router.get("/occurrences", response=list[OccurrenceOut], summary="Dates of events")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/occurrences", response={200: list[OccurrenceOut], **INVALID}, summary="Dates of events"
+)
+@paginate(Pagination)
 def list_occurrences(request, filters: Query[Filters]):
     mark(request, ("events",))
     locale = Locale.objects.get(language_code=filters.lang)
     occurrences = occurrences_for_listing(
         locale=locale, filters=_filters(filters), past=filters.past
     )
-    return _LazyOut(occurrences, locale)
+    return _LazyOut(occurrences, locale, request)
 
 
-@router.get("/events/{uid}", response=EventOut, summary="One event with its upcoming dates")
+@router.get(
+    "/events/{uid}",
+    response={200: EventOut, **NOT_FOUND},
+    summary="One event with its upcoming dates",
+)
 def get_event(request, uid: str, lang: str = "fr"):
     mark(request, ("events",))
-    key = uid.split("@", 1)[0]
-    with translation.override(lang if lang in {"fr", "en"} else "fr"):
+    lang = lang if lang in {"fr", "en"} else "fr"
+    try:
+        # The UID is the translation key, with or without its "@domain".
+        key = uuid.UUID(uid.split("@", 1)[0])
+    except ValueError:
+        raise Http404 from None
+    with translation.override(lang):
         default = Locale.get_default()
         event = get_object_or_404(
             EventPage.objects.live().select_related("territory"),
@@ -139,7 +164,7 @@ def get_event(request, uid: str, lang: str = "fr"):
             "uid": event_uid(event),
             "title": page.title,
             "summary": page.summary,
-            "url": _absolute(page.url or ""),
+            "url": _absolute(page.get_url(request) or ""),
             "kind": event.kind,
             "time_zone": event.time_zone,
             "recurrence": event.recurrence,
@@ -153,16 +178,17 @@ def get_event(request, uid: str, lang: str = "fr"):
                 name for name, _label in ACCESSIBILITY_FEATURES if getattr(event, name)
             ],
             "ical_url": _absolute(reverse("events:event_ics", args=[event.translation_key])),
-            "occurrences": [_occurrence_out(o) for o in occurrences],
+            "occurrences": [_occurrence_out(o, request) for o in occurrences],
         }
 
 
 class _LazyOut:
     """Paginate the queryset first, then serialise only the page (translations in one query)."""
 
-    def __init__(self, queryset, locale):
+    def __init__(self, queryset, locale, request):
         self.queryset = queryset
         self.locale = locale
+        self.request = request
 
     def __len__(self):
         return self.queryset.count()
@@ -174,5 +200,5 @@ class _LazyOut:
         rows = self.queryset[index]
         rows = list(rows) if isinstance(index, slice) else [rows]
         attach_localized_pages(rows, locale=self.locale)
-        out = [_occurrence_out(row) for row in rows]
+        out = [_occurrence_out(row, self.request) for row in rows]
         return out if isinstance(index, slice) else out[0]

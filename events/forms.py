@@ -11,6 +11,7 @@ from website.notifications.models import Subscriber
 
 FILTER_QUERY_MAX_LENGTH = 200
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+FILTER_YEARS = (1900, 2999)
 
 
 class EventFilterForm(FilterForm):
@@ -65,6 +66,15 @@ class EventFilterForm(FilterForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for name in ("date_from", "date_to"):
+            # The filters turn a day into local midnights: 9999-12-31 + 1 day overflows.
+            value = cleaned_data.get(name)
+            if value and not FILTER_YEARS[0] <= value.year <= FILTER_YEARS[1]:
+                self.add_error(
+                    name,
+                    _("Enter a date between the years %(first)d and %(last)d.")
+                    % {"first": FILTER_YEARS[0], "last": FILTER_YEARS[1]},
+                )
         date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", _("The end date cannot come before the start date."))

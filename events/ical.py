@@ -18,7 +18,7 @@ from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur
+from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur, vText
 
 from .models import AttendanceMode, OccurrenceChange
 
@@ -160,8 +160,10 @@ def calendar_from_vevents(vevents, *, method=PUBLISH, name=None, refresh=True):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     if name:
-        calendar.add("name", name)
-        calendar.add("x-wr-calname", name)
+        # As vText, or icalendar writes these two unescaped and a line break in an event's
+        # title would end the property (it raises instead, and the feed fails).
+        calendar.add("name", vText(name))
+        calendar.add("x-wr-calname", vText(name))
     if refresh:
         # RFC 7986, and the older property that Outlook and Apple read.
         calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})

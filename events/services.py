@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
@@ -26,6 +27,104 @@ class RegistrationError(ValidationError):
     """Why a registration cannot be made, in words for the person who tried."""
 
 
+# The parts of a rule (RFC 5545 3.3.10) with the bounds of the numeric ones, which dateutil
+# does not all check: out of range, it would fail while expanding, or search until year 9999.
+RULE_NUMBERS = {
+    "BYSECOND": (0, 59),
+    "BYMINUTE": (0, 59),
+    "BYHOUR": (0, 23),
+    "BYMONTHDAY": (-31, 31),
+    "BYYEARDAY": (-366, 366),
+    "BYWEEKNO": (-53, 53),
+    "BYMONTH": (1, 12),
+    "BYSETPOS": (-366, 366),
+    "COUNT": (1, 9999),
+    "INTERVAL": (1, 9999),
+}
+RULE_PARTS = {"FREQ", "UNTIL", "BYDAY", "WKST", *RULE_NUMBERS}
+# An agenda's dates repeat at most daily: by the hour, minute or second, one rule would give
+# hundreds of dates a day.
+RULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+RULE_WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(?:MO|TU|WE|TH|FR|SA|SU)")
+RULE_VALUE = re.compile(r"[A-Z0-9+,-]+")
+RULE_UNTIL = re.compile(r"(\d{8})(?:T(\d{6})(Z?))?")
+
+
+class RecurrenceError(ValueError):
+    """Why a recurrence rule is refused, in words for the editor."""
+
+
+def recurrence_rule(*, text, local_start):
+    """The dateutil rule of an event's RRULE, counted from its local start as wall-clock time.
+
+    Dates come out naive, in the zone of ``local_start``. Only one RRULE with the parts of
+    RFC 5545 is taken (no DTSTART, RDATE or EXDATE lines). UNTIL is read as ``ical._rrule``
+    writes it for calendars: a UTC time (``Z``) in that zone, a floating time as local, a date
+    as the end of that local day. Raises ``RecurrenceError``.
+    """
+    invalid = RecurrenceError(_("This is not a valid recurrence rule."))
+    text = (text or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :]
+    parts = {}
+    for item in text.split(";"):
+        name, _equals, value = item.partition("=")
+        name, value = name.strip().upper(), value.strip().upper()
+        if name not in RULE_PARTS or name in parts or not RULE_VALUE.fullmatch(value):
+            raise invalid
+        parts[name] = value
+    if "FREQ" not in parts or ("COUNT" in parts and "UNTIL" in parts):
+        raise invalid
+    if parts["FREQ"] not in RULE_FREQUENCIES:
+        raise RecurrenceError(
+            _("An event repeats at most once a day: use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
+        )
+    for name, (lowest, highest) in RULE_NUMBERS.items():
+        for number in parts.get(name, "").split(",") if name in parts else ():
+            if not re.fullmatch(r"[+-]?\d{1,4}", number):
+                raise invalid
+            if not lowest <= int(number) <= highest or (lowest < 0 and int(number) == 0):
+                raise invalid
+    if "BYDAY" in parts and not all(RULE_WEEKDAY.fullmatch(d) for d in parts["BYDAY"].split(",")):
+        raise invalid
+    if parts.get("WKST", "MO") not in ("MO", "TU", "WE", "TH", "FR", "SA", "SU"):
+        raise invalid
+    until = None
+    if "UNTIL" in parts:
+        match = RULE_UNTIL.fullmatch(parts.pop("UNTIL"))
+        if match is None:
+            raise invalid
+        day, time, utc = match.groups()
+        try:
+            until = dt.datetime.strptime(day + (time or "235959"), "%Y%m%d%H%M%S")
+            if utc:
+                until = until.replace(tzinfo=dt.UTC).astimezone(local_start.tzinfo)
+                until = until.replace(tzinfo=None)
+        except (ValueError, OverflowError) as error:
+            raise invalid from error
+    try:
+        rule = rrulestr(
+            ";".join(f"{name}={value}" for name, value in parts.items()),
+            dtstart=local_start.replace(tzinfo=None),
+        )
+        return rule.replace(until=until) if until else rule
+    except (ValueError, TypeError, OverflowError) as error:
+        raise invalid from error
+
+
+def recurrence_problem(*, text, local_start):
+    """Why an event's rule cannot be used, or None: what editors are told."""
+    try:
+        first = next(iter(recurrence_rule(text=text, local_start=local_start)), None)
+    except RecurrenceError as error:
+        return str(error)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return _("This is not a valid recurrence rule.")
+    if first is None:
+        return _("This rule gives no date: check its days, months and end.")
+    return None
+
+
 def event_schedule(*, event, now=None):
     """The dates an event's schedule gives, as (original_start, start, end, cancelled) in UTC.
 
@@ -38,15 +137,15 @@ def event_schedule(*, event, now=None):
         # All-day events cover whole local days: from midnight of the first to the end of the last.
         duration = max(duration, dt.timedelta(days=1))
     if event.recurrence:
-        local_start = event.local_start
-        rule = rrulestr(event.recurrence, dtstart=local_start)
+        rule = recurrence_rule(text=event.recurrence, local_start=event.local_start)
         horizon = (now or timezone.now()) + OPEN_ENDED_HORIZON
         starts = []
         for local in rule:
-            if local > horizon or len(starts) >= MAX_OCCURRENCES:
-                break
             # Wall-clock arithmetic kept the local time; let the zone give the right offset.
-            starts.append(local.replace(tzinfo=None).replace(tzinfo=event.zone).astimezone(dt.UTC))
+            start = local.replace(tzinfo=event.zone).astimezone(dt.UTC)
+            if start > horizon or len(starts) >= MAX_OCCURRENCES:
+                break
+            starts.append(start)
     else:
         starts = [event.start.astimezone(dt.UTC)]
 

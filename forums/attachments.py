@@ -1,6 +1,7 @@
 """Checking uploads: the type is read from the bytes, never from the name or the browser."""
 
 import unicodedata
+import warnings
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -61,8 +62,21 @@ def check_upload(upload):
     kind, content_type, extension = found
     if kind == "image":
         try:
-            with Image.open(upload) as image:
-                image.verify()
+            with warnings.catch_warnings():
+                # A few KB can claim billions of pixels (a decompression bomb): Pillow refuses
+                # past twice MAX_IMAGE_PIXELS and only warns below; refuse from the limit on.
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:
+                    image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ValidationError(
+                _("%(name)s is too large an image: at most %(pixels)d million pixels.")
+                % {
+                    "name": safe_name(upload.name, "")[:-1],
+                    "pixels": (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000,
+                },
+                code="files",
+            ) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             raise ValidationError(
                 _("%(name)s is not a readable image.") % {"name": safe_name(upload.name, "")[:-1]},

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from website.api_common import INVALID, NOT_FOUND, Pagination
 from website.cache import mark
 from website.forms import api_filters
 
@@ -110,14 +111,18 @@ class _LazyOut:
         return out if isinstance(index, slice) else out[0]
 
 
-@router.get("/actors", response=list[ActorOut], summary="Published actors of the directory")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/actors",
+    response={200: list[ActorOut], **INVALID},
+    summary="Published actors of the directory",
+)
+@paginate(Pagination)
 def list_actors(request, filters: Query[Filters]):
     mark(request, ("directory",))
     return _LazyOut(selectors.actors_for_directory(filters=_filters(filters)), filters.lang)
 
 
-@router.get("/actors/{slug}", response=ActorOut, summary="One published actor")
+@router.get("/actors/{slug}", response={200: ActorOut, **NOT_FOUND}, summary="One published actor")
 def get_actor(request, slug: str, lang: str = "fr"):
     mark(request, ("directory",))
     actor = selectors.actor_for_profile(slug=slug)
@@ -137,10 +142,15 @@ class SpaceFilters(Schema):
     accessibility: list[str] = Field([], description=f"Any of {', '.join(Space.ACCESSIBILITY)}.")
 
 
+# A local time of day such as "08:00:00": RFC 3339's partial-time. JSON Schema's "time" format is
+# a full-time, with an offset from UTC, which opening hours (wall-clock times) do not have.
+LOCAL_TIME = {"format": "partial-time", "examples": ["08:00:00"]}
+
+
 class OpeningHoursOut(Schema):
     weekday: int = Field(description="0 is Monday.")
-    opens: dt.time
-    closes: dt.time
+    opens: dt.time = Field(json_schema_extra=LOCAL_TIME)
+    closes: dt.time = Field(json_schema_extra=LOCAL_TIME)
 
 
 class ClosureOut(Schema):
@@ -246,11 +256,11 @@ def _space_or_404(slug):
 
 @router.get(
     "/spaces",
-    response=list[SpaceOut],
+    response={200: list[SpaceOut], **INVALID},
     tags=["spaces"],
     summary="Meeting spaces open to bookings",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_spaces(request, filters: Query[SpaceFilters]):
     mark(request, ("spaces",))
     errors = [
@@ -275,7 +285,12 @@ def list_spaces(request, filters: Query[SpaceFilters]):
     return _LazySpaces(spaces, "fr")
 
 
-@router.get("/spaces/{slug}", response=SpaceDetailOut, tags=["spaces"], summary="One meeting space")
+@router.get(
+    "/spaces/{slug}",
+    response={200: SpaceDetailOut, **NOT_FOUND},
+    tags=["spaces"],
+    summary="One meeting space",
+)
 def get_space(request, slug: str):
     mark(request, ("spaces",))
     return _space_out(_space_or_404(slug), detail=True)
@@ -283,7 +298,7 @@ def get_space(request, slug: str):
 
 @router.get(
     "/spaces/{slug}/availability",
-    response=AvailabilityOut,
+    response={200: AvailabilityOut, **NOT_FOUND, **INVALID},
     tags=["spaces"],
     summary="When a meeting space is busy and when it can be booked",
     description=(
@@ -297,6 +312,12 @@ def space_availability(
     mark(request, ("spaces",))
     space = _space_or_404(slug)
     start = start or timezone.localtime(timezone.now(), space.zone).date()
+    for name, day in (("start", start), ("end", end)):
+        # Days become local midnights and a week is added: year 9999 would overflow.
+        if day and not 1900 <= day.year <= 2999:
+            raise NinjaValidationError(
+                [{"loc": ["query", name], "msg": f"{name} must be in the years 1900 to 2999."}]
+            )
     end = end or start + dt.timedelta(days=6)
     if end < start or (end - start).days >= booking_selectors.MAX_AVAILABILITY_DAYS:
         raise NinjaValidationError(
@@ -428,11 +449,11 @@ class _LazySerialised(_LazyOut):
 
 @router.get(
     "/calls",
-    response=list[CallOut],
+    response={200: list[CallOut], **INVALID},
     summary="Calls for applications of incubators",
     tags=["incubators"],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_calls(request, filters: Query[CallFilters]):
     mark(request, ("incubators", "directory"))
     calls = incubator_selectors.calls_for_listing(filters=_call_filters(filters))
@@ -441,11 +462,11 @@ def list_calls(request, filters: Query[CallFilters]):
 
 @router.get(
     "/programmes",
-    response=list[ProgrammeOut],
+    response={200: list[ProgrammeOut], **INVALID},
     summary="Programmes of incubators",
     tags=["incubators"],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_programmes(request, filters: Query[CallFilters]):
     mark(request, ("incubators", "directory"))
     programmes = incubator_selectors.programmes_for_listing(filters=_call_filters(filters))

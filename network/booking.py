@@ -121,7 +121,13 @@ def occurrences_of(*, space, start, end, repeat=Repeat.NONE, until=None):
         # Built from the wall-clock time with the zone attached, not by adding hours in UTC.
         first = dt.datetime.combine(day, local_start.time(), tzinfo=zone)
         last = dt.datetime.combine(day + day_span, local_end.time(), tzinfo=zone)
-        found.append(Occurrence(first.astimezone(dt.UTC), last.astimezone(dt.UTC)))
+        first, last = first.astimezone(dt.UTC), last.astimezone(dt.UTC)  # compared as instants
+        if last <= first:
+            # The start fell in the hour that clocks skip (02:30 on the day they go from 02:00
+            # to 03:00): read with the offset before the change, it is 03:30, maybe after the
+            # end. The date then keeps the length of the first.
+            last = first + (end - start)
+        found.append(Occurrence(first, last))
     return found
 
 

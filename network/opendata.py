@@ -1,8 +1,6 @@
 """Open data and statistics: exports of published actors (GeoJSON RFC 7946, CSV, JSON),
 public fields only, with the licence stated; statistics for elected officials with CSV."""
 
-import csv
-
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from website import csvsafe
 from website.cache import conditional_on, public_page
 
 from . import selectors
@@ -21,7 +20,6 @@ DEFAULT_LICENCE = {
     "name": "Licence Ouverte / Open Licence version 2.0 (Etalab)",
     "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "id",
     "name",
@@ -51,12 +49,6 @@ CSV_COLUMNS = [
 def licence():
     """The licence of the exports: ``ESSAIM_OPEN_DATA_LICENCE`` ({"name", "url"}) or Etalab 2.0."""
     return getattr(settings, "ESSAIM_OPEN_DATA_LICENCE", None) or DEFAULT_LICENCE
-
-
-def csv_cell(value):
-    """Neutralise spreadsheet formulas: a cell that starts like one is read as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _public_record(row, base_url, url_for):
@@ -163,11 +155,11 @@ def export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="acteurs-ess-{_stamp()}.csv"'
     response["Link"] = f'<{licence()["url"]}>; rel="license"'
     response.write("\ufeff")  # so that spreadsheets open UTF-8 as UTF-8
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(CSV_COLUMNS)
     for record in public_records(request):
         values = dict(record, sectors="|".join(record["sectors"]))
-        writer.writerow([csv_cell(values[column]) for column in CSV_COLUMNS])
+        writer.writerow([values[column] for column in CSV_COLUMNS])
     return response
 
 
@@ -186,11 +178,11 @@ def statistics(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statistiques-ess-{_stamp()}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csvsafe.writer(response)
         writer.writerow([_("Breakdown"), _("Value"), _("Published actors")])
         for key, title in _tables():
             for row in figures[key]:
-                writer.writerow([title, csv_cell(row["label"]), row["count"]])
+                writer.writerow([title, row["label"], row["count"]])
         writer.writerow([_("Total"), "", figures["total"]])
         return response
     tables = [

@@ -148,12 +148,12 @@ def test_importing_1000_rows_flags_the_50_planted_duplicates(vocab, tmp_path, ca
     path = tmp_path / "acteurs.csv"
     path.write_text(text, encoding="utf-8")
 
-    call_command("import_actors", str(path), "--dry-run", "--quiet-ok")
+    call_command("import_actors", str(path), "--dry-run", "--quiet-ok", "--language", "en")
     output = capsys.readouterr().out
     assert "1000 rows: 950 ok, 50 potential duplicates, 0 errors. Dry run" in output, output[-3000:]
     assert not Actor.objects.exists()
 
-    call_command("import_actors", str(path), "--quiet-ok")
+    call_command("import_actors", str(path), "--quiet-ok", "--language", "en")
     assert Actor.objects.count() == 1000
     flagged = Actor.objects.filter(status=ActorStatus.DUPLICATE)
     assert flagged.count() == 50
@@ -180,7 +180,7 @@ def test_each_row_is_validated_and_reported(vocab, capsys, tmp_path):
         "Latitude seule,,,nantes,,47.2,,\n",
         encoding="utf-8",
     )
-    call_command("import_actors", str(path), "--publish")
+    call_command("import_actors", str(path), "--publish", "--language", "en")
     output = capsys.readouterr().out
     assert "line 2: ok — Bonne Coop" in output
     assert "line 3: error — Mauvais SIRET" in output and "identifier" in output
