@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from website.notifications import subscribers
+from website.ratelimit import rate_limit
 from website.selectors import localized_pages
 
 from . import services, subscriptions
@@ -20,6 +21,7 @@ from .selectors import registrations_of
 
 @login_required
 @require_POST
+@rate_limit("registration_create")
 def register(request, occurrence_id):
     occurrence = get_object_or_404(Occurrence.objects.select_related("event"), pk=occurrence_id)
     try:
@@ -93,6 +95,7 @@ def my_events(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("subscription_request")
 def subscribe(request):
     """Follow kinds, sectors, territories or a series. Signed-in people follow at once;
     others receive a link to confirm that the address is theirs."""

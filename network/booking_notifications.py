@@ -32,6 +32,11 @@ def _key(bookings, what):
     return f"network.booking:{first.pk}:{what}:{len(bookings)}:{first.sequence}"
 
 
+def _requester(booking):
+    """The requester as a recipient list: empty once they deleted their account."""
+    return [booking.requested_by] if booking.requested_by_id else []
+
+
 def booking_created_notify(*, bookings):
     """In the creation's transaction: the requester's confirmation, or the managers' request."""
     first = bookings[0]
@@ -40,7 +45,7 @@ def booking_created_notify(*, bookings):
         notification_create(
             kind=CONFIRMED,
             key=_key(bookings, "confirmed"),
-            recipients=[first.requested_by],
+            recipients=_requester(first),
             payload={"bookings": ids},
         )
         return
@@ -61,13 +66,13 @@ def booking_decided_notify(*, bookings):
         notification_create(
             kind=CONFIRMED if confirmed else DECLINED,
             key=_key([booking], booking.status),
-            recipients=[booking.requested_by],
+            recipients=_requester(booking),
             payload={"bookings": [booking.pk]},
         )
 
 
 def booking_cancelled_notify(*, booking, by_manager, was_confirmed):
-    recipients = [booking.requested_by]
+    recipients = _requester(booking)
     if not by_manager and booking.status == Booking.Status.CANCELLED and was_confirmed:
         recipients += [m for m in booking.space.managers.all() if m.pk != booking.requested_by_id]
     notification_create(
@@ -82,7 +87,7 @@ def booking_reminder_notify(*, booking):
     notification_create(
         kind=REMINDER,
         key=f"network.booking:{booking.pk}:reminder",
-        recipients=[booking.requested_by],
+        recipients=_requester(booking),
         payload={"bookings": [booking.pk]},
     )
 

@@ -2,7 +2,6 @@
 a person's bookings and the managers' view. Thin: reads through booking_selectors, writes
 through the booking services, which check every permission and rule."""
 
-import csv
 import datetime as dt
 
 from django.conf import settings
@@ -19,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events import ical
 from events.feeds import FEED_KEEPS_PAST, calendar_response
 from events.models import CalendarFeedToken
+from website import csvsafe
 from website.cache import public_page
+from website.ratelimit import rate_limit
 
 from . import booking as services
 from . import booking_selectors as selectors
@@ -116,6 +117,7 @@ def space_detail(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("booking_create")
 def space_book(request, slug):
     space = get_object_or_404(Space.objects.active(), slug=slug)
     initial = {}
@@ -344,13 +346,11 @@ def spaces_usage(request):
 
 
 def _usage_csv(figures):
-    from .opendata import csv_cell
-
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"occupation-salles-{figures['start']:%Y%m%d}-{figures['end']:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(
         [
             _("Breakdown"),
@@ -373,7 +373,7 @@ def _usage_csv(figures):
             writer.writerow(
                 [
                     title,
-                    csv_cell(row.label),
+                    row.label,
                     "" if key == "by_sector" else f"{row.open_hours:.1f}",
                     f"{row.booked_hours:.1f}",
                     "" if row.rate is None or key == "by_sector" else row.rate,

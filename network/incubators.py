@@ -6,6 +6,7 @@ its dates by ``CallQuerySet.with_state`` (network.models), the one place of that
 """
 
 import datetime as dt
+import logging
 import zoneinfo
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from .models import Call, CallState, Programme
 from .services import can_moderate, is_actor_admin
+
+logger = logging.getLogger(__name__)
 
 # A deadline given as a day closes at the end of that day, in the call's own time zone.
 END_OF_DAY = dt.time(23, 59, 59)
@@ -120,7 +123,13 @@ def _announce_after_commit(call, now=None):
     if call.opens_at <= now and (call.closes_at is None or call.closes_at > now):
         from .tasks import announce_call
 
-        transaction.on_commit(lambda: announce_call.delay(call.pk))
+        def announce():
+            try:
+                announce_call.delay(call.pk)
+            except Exception:  # noqa: BLE001 - the broker is down: calls_alert announces it
+                logger.warning("Broker unavailable: call %s waits for calls_alert", call.pk)
+
+        transaction.on_commit(announce)
 
 
 @transaction.atomic

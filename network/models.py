@@ -990,10 +990,14 @@ class Booking(models.Model):
     actor = models.ForeignKey(
         Actor, verbose_name=_("on behalf of"), on_delete=models.PROTECT, related_name="bookings"
     )
+    # Empty once the requester deleted their account: the booking stays in the managers'
+    # records, with its actor, without the person (website.accounts.services.user_delete).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="space_bookings",
     )
     series = models.UUIDField(_("series"), null=True, blank=True, db_index=True)

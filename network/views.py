@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from website.cache import conditional_on, public_page
 from website.forms import errors_to_form
+from website.ratelimit import rate_limit
 
 from . import selectors, services
 from .forms import ActorForm, DirectoryFilterForm, NeedOfferForm, UmbrellaJoinForm
@@ -215,6 +216,7 @@ def actor_profile(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("actor_create")
 def actor_create(request):
     form = ActorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -246,6 +248,7 @@ def _admin_actor(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("actor_change")
 def actor_edit(request, slug):
     actor = _admin_actor(request, slug)
     pending = actor.changes.filter(status=ActorChange.Status.PENDING).first()
@@ -279,6 +282,7 @@ def actor_edit(request, slug):
 
 @login_required
 @require_POST
+@rate_limit("join_request")
 def actor_join(request, slug):
     actor = get_object_or_404(Actor.objects.published(), slug=slug)
     try:
@@ -334,6 +338,7 @@ def membership_decide(request, pk):
 
 @login_required
 @require_POST
+@rate_limit("join_request")
 def umbrella_join(request, slug):
     actor = _admin_actor(request, slug)
     form = UmbrellaJoinForm(request.POST)

@@ -1,12 +1,16 @@
-"""Real parts for the tests about the queue: a Celery worker process, a Redis server of the
-test's own (to stop and start again), an SMTP server that keeps what it receives."""
+"""Real parts for the tests about the queue and faults: a Celery worker process, a Redis
+server and a PostgreSQL cluster of the test's own (to stop and start again), an SMTP server
+that keeps what it receives, the site under gunicorn."""
 
+import contextlib
 import os
+import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -123,6 +127,11 @@ class RedisServer:
     def url(self):
         return f"redis://127.0.0.1:{self.port}/0"
 
+    @staticmethod
+    def binary():
+        path = shutil.which("redis-server") or "/usr/bin/redis-server"
+        return path if os.path.exists(path) else None
+
     def start(self):
         self.process = subprocess.Popen(
             [
@@ -179,6 +188,16 @@ class SmtpSink:
         with self._lock:
             return len(self.messages)
 
+    def down(self):
+        """An outage: nothing listens on the port until ``up()``."""
+        self.controller.stop()
+
+    def up(self):
+        """Back on the same port (a stopped controller cannot start again), keeping what it
+        received before."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
     def wait_for(self, count, timeout=120):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.count() < count:
@@ -207,3 +226,173 @@ def _drop_connections():
     """
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+POSTGRES_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+
+
+def postgres_missing():
+    """Why a PostgreSQL cluster of the test's own cannot be made here, or None."""
+    if POSTGRES_BIN is None or not (POSTGRES_BIN / "initdb").exists():
+        return "the PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin)"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "initdb refuses root, and there is no postgres user to run it as"
+    return None
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own, in a temporary directory, on 127.0.0.1 and a
+    free port, with trust authentication: to stop and start without touching the machine's.
+
+    ``initdb`` and the server refuse to run as root: as root they run as ``postgres``.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="essaim-pg-"))
+        self.data = self.directory / "data"
+        self.log = self.directory / "server.log"
+        self._as_root = os.geteuid() == 0
+        if self._as_root:
+            shutil.chown(self.directory, user="postgres")
+
+    def _run(self, *command):
+        if self._as_root:
+            command = ("runuser", "-u", "postgres", "--", *command)
+        return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+
+    def url(self, name):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def init(self):
+        self._run(
+            str(POSTGRES_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        return self
+
+    def start(self):
+        options = (
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
+            # Nothing here must survive a power cut: faster migrations.
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(POSTGRES_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.log),
+            "-w",
+            "start",
+        )
+        return self
+
+    def stop(self, mode="fast"):
+        """``fast`` ends every session, as a restart does; ``immediate`` as a crash does."""
+        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def create_database(self, name):
+        self._run(
+            str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+            "postgres", name,
+        )  # fmt: skip
+
+    def destroy(self):
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self.stop(mode="immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class SiteServer:
+    """The site under gunicorn, in its own process, with ``env`` added to the environment."""
+
+    def __init__(self, env, workers=2):
+        self.port = free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **env,
+        }
+        self.workers = workers
+        self.process = None
+        self.lines = []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    root = ROOT
+
+    @staticmethod
+    def manage_command(*args):
+        return [sys.executable, "manage.py", *args]
+
+    def manage(self, *args, timeout=300):
+        return subprocess.run(
+            self.manage_command(*args),
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "website.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                "2",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if sum("Booting worker" in line for line in self.lines) >= self.workers:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                        return self
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("gunicorn did not start:\n" + "".join(self.lines))
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        # Shown by pytest when the test fails: what the site logged.
+        print("".join(self.lines)[-20000:])

@@ -7,11 +7,14 @@ change sends nothing. The task hands the message to ``ESSAIM_EMAIL_DELIVERY_BACK
 """
 
 import base64
+import logging
 from email.mime.base import MIMEBase
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 def serialize_message(message):
@@ -91,6 +94,19 @@ class CeleryEmailBackend(BaseEmailBackend):
             if not isinstance(message, EmailMessage) or not message.recipients():
                 continue
             data = serialize_message(message)
-            transaction.on_commit(lambda data=data: deliver_email.delay(data))
+            transaction.on_commit(lambda data=data: _queue(deliver_email, data))
             count += 1
         return count
+
+
+def _queue(task, data):
+    """Queue the message; when the broker is down, send it from this process instead: the
+    request that wrote it (a sign-up, a password reset) must not fail, nor its mail be lost."""
+    try:
+        task.delay(data)
+    except Exception:  # noqa: BLE001 - kombu raises several kinds of connection errors
+        logger.warning("Broker unavailable: mail to %s sent from this process", data["to"])
+        try:
+            deliver(data)
+        except Exception:  # noqa: BLE001 - SMTP down as well: say so, do not fail the request
+            logger.exception("Mail to %s could not be sent", data["to"])

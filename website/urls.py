@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from website import views
 from website.api import api
 
+# A database that is away gives a clean 503 page, whatever raised (website/unavailable.py).
+handler500 = "website.unavailable.server_error"
+
 urlpatterns = [
     # One login page for everyone: the admin's own form would skip allauth's rate limits and 2FA.
     path("admin/login/", views.admin_login, name="wagtailadmin_login"),

@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,15 +17,18 @@ SEARCH_MAX_QUERY_LENGTH = 200
 def search(request):
     """Search the live public pages of the active language."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_QUERY_LENGTH]
+    # SQLite's search backend puts each word between double quotes without escaping them:
+    # a word with one broke the FTS5 query (a database error, so a 503). Words suffice.
+    words = query.replace('"', " ").strip()
     results_page = None
-    if query:
+    if words:
         pages = (
             Page.objects.live()
             .public()
             .filter(locale=Locale.get_active())
             .exclude(depth__lte=1)
             .specific()
-            .search(query)
+            .search(words)
         )
         results_page = Paginator(pages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -56,7 +59,10 @@ def robots_txt(request):
 @never_cache
 @require_GET
 def health(request):
-    """For load balancers and process managers: 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers and process managers: 200 when the database answers, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -199,11 +199,103 @@ def test_deleting_an_account_removes_its_data_and_keeps_what_others_read_without
     assert Topic.objects.filter(pk=topic.pk).exists()
 
 
-def test_a_record_that_must_outlive_the_account_stops_the_deletion_with_a_message(
+def test_bookings_outlive_the_account_without_the_person_and_future_ones_are_cancelled(
+    client, lives, django_user_model, django_capture_on_commit_callbacks, mailoutbox
+):
+    """The account goes; every booking stays in the managers' records with its actor and no
+    requester. Those still to come are cancelled, and the managers of a confirmed one are
+    told; one under way or over only loses the name, shown as "a deleted account"."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from network import booking as bookings
+    from network.booking_notifications import booking_created_notify
+    from network.models import Booking, Territory
+    from tests.network.booking_helpers import join, local, make_space, next_week_day
+
+    awa, omar, actor = lives["awa"], lives["omar"], lives["actor"]
+    manager = person(django_user_model, "gestion@ville.example", "Gestion")
+    manager.preferred_language = "en"  # mail is asserted in the source language
+    manager.save()
+    nantes = Territory.objects.create(name="Nantes", slug="nantes", kind="commune", country="FR")
+    hall = make_space(nantes, manager=manager)
+    room = make_space(nantes, manager=manager, slug="petite-salle", requires_approval=True)
+    omars = Actor.objects.create(name="Asso Omar", slug="asso-omar", status="published")
+    join(omar, omars)
+    day = next_week_day()
+    values = {"purpose": "Assemblée générale", "attendees": 12}
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = bookings.booking_create(
+            space=hall, actor=actor, user=awa, start=local(day, 10), end=local(day, 12), **values
+        )[0]
+        requested = bookings.booking_create(
+            space=room, actor=actor, user=awa, start=local(day, 14), end=local(day, 16), **values
+        )[0]
+        kept = bookings.booking_create(
+            space=hall,
+            actor=omars,
+            user=omar,
+            start=local(day, 14),
+            end=local(day, 16),
+            **values,
+        )[0]
+    now = timezone.now()
+    past, under_way = (
+        Booking.objects.create(
+            space=room,
+            actor=actor,
+            requested_by=awa,
+            uid=f"{name}@test",
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            occupied_until=start + dt.timedelta(hours=2),
+            status=status,
+            occupies=status == Booking.Status.CONFIRMED,
+            **values,
+        )
+        for name, start, status in (
+            ("past", now - dt.timedelta(days=30), Booking.Status.CONFIRMED),
+            ("under-way", now - dt.timedelta(hours=1), Booking.Status.PENDING),
+        )
+    )
+    assert Booking.objects.filter(requested_by=awa).count() == 4
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=awa)
+
+    assert not django_user_model.objects.filter(pk=awa.pk).exists()
+    rows = {b.pk: b for b in Booking.objects.filter(pk__in=[confirmed.pk, requested.pk])}
+    assert {b.status for b in rows.values()} == {Booking.Status.CANCELLED}
+    assert not any(b.occupies for b in rows.values())
+    for booking in (confirmed, requested, past, under_way):
+        booking.refresh_from_db()
+        assert (booking.requested_by_id, booking.actor_id) == (None, actor.pk)
+    assert (past.status, under_way.status) == (Booking.Status.CONFIRMED, Booking.Status.PENDING)
+    kept.refresh_from_db()
+    assert (kept.status, kept.requested_by_id) == (Booking.Status.CONFIRMED, omar.pk)
+    # The managers of the confirmed booking are told it is free again; nothing goes to her.
+    assert [m.to for m in mailoutbox] == [[manager.email]]
+    assert "Salle des fêtes" in mailoutbox[0].body
+    assert not any(awa.email in m.to for m in mailoutbox)
+
+    # What the managers see of her request under way: the actor and "a deleted account".
+    client.force_login(manager)
+    page = client.get("/en/directory/spaces/manage/").content.decode()
+    assert "Coop Vélo (a deleted account)" in page
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_created_notify(bookings=[under_way])
+    assert "a deleted account asks to book" in mailoutbox[0].body
+
+
+def test_a_protected_record_stops_the_deletion_with_a_message_and_nothing_half_way(
     lives, monkeypatch
 ):
-    """A protected foreign key (a booking's requester) turns into a message, not a 500, and
-    nothing is deleted half-way."""
+    """Should a record ever protect itself against the deletion (a foreign key with
+    PROTECT), the person gets a message, not a 500, and nothing is deleted half-way."""
+    from django.core.exceptions import ValidationError
     from django.db.models import ProtectedError
 
     awa = lives["awa"]
@@ -212,8 +304,6 @@ def test_a_record_that_must_outlive_the_account_stops_the_deletion_with_a_messag
         raise ProtectedError("protected", {lives["actor"]})
 
     monkeypatch.setattr(type(awa), "delete", protected)
-    from django.core.exceptions import ValidationError
-
     with translation.override("en"), pytest.raises(ValidationError, match="must be kept"):
         user_delete(user=awa)
     monkeypatch.undo()

@@ -108,7 +108,7 @@ def test_without_redis_tasks_run_in_process_and_with_redis_they_are_queued():
     assert queued.stdout.split() == [
         "False",
         "redis://127.0.0.1:6379/3",
-        "django.core.cache.backends.redis.RedisCache",
+        "website.cachebackend.ResilientRedisCache",
     ]
 
 

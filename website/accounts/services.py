@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
@@ -42,8 +43,14 @@ def user_delete(*, user):
     What they wrote for others stays, without their name: pages, forum topics and posts,
     proposed changes to actors (tests/accounts/test_personal_data.py lists each). The last
     active administrator cannot delete themselves: the site would have nobody to run it.
-    Records that must outlive the account (a room booking's history, protected by its
-    foreign key) stop the deletion with a message instead of an error page.
+
+    Room bookings stay in the space managers' records, with the actor they were made for,
+    without the person (``requested_by`` becomes empty, shown as "a deleted account"). Those
+    still to come are cancelled first, as if the person cancelled them: a freed slot serves
+    someone else, and the managers of a confirmed one are told, as usual. A booking under way
+    or over is history and only loses the name.
+    A record that a later change protects against the deletion stops it with a message
+    instead of an error page, and nothing is deleted half-way.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_superuser:
@@ -60,6 +67,7 @@ def user_delete(*, user):
     wanted = Q(user=user)
     for address in addresses:
         wanted |= Q(email__iexact=address)
+    _cancel_future_bookings(user)
     try:
         Subscriber.objects.filter(wanted).delete()
         user.delete()
@@ -73,3 +81,15 @@ def user_delete(*, user):
             )
             % {"records": ", ".join(kept)}
         ) from error
+
+
+def _cancel_future_bookings(user):
+    """Cancel, through the booking service, the person's requests and bookings that have not
+    started yet (in the caller's transaction, notifications included)."""
+    from network import booking as bookings  # network builds on website, not the reverse
+
+    active = [bookings.Booking.Status.PENDING, bookings.Booking.Status.CONFIRMED]
+    now = timezone.now()
+    future = user.space_bookings.filter(status__in=active, start__gt=now)
+    for booking in future.order_by("start", "pk"):
+        bookings.booking_cancel(booking=booking, user=user, now=now)

@@ -125,6 +125,9 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
     last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Signed unsubscribe and preferences links carry this number (when not 0); raising it
+    # makes every link already mailed stop working (subscribers.subscriber_links_revoke).
+    links_version = models.PositiveIntegerField(_("version of mailed links"), default=0)
 
     class Meta:
         verbose_name = _("subscriber")

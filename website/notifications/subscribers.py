@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -157,19 +157,59 @@ def subscriber_update(*, subscriber, frequency, reminder_hours, actor_email):
 # One-click unsubscribe.
 
 
+# Revocable links: an unsubscribe or preferences link names its address and, once the
+# subscriber revoked their links, the version it was made for; a link of another version
+# fails. Links of version 0 carry no number, so those mailed before revocation existed, and
+# every link of a subscriber who never revoked, keep working.
+
+
+def _links_version(email):
+    version = (
+        Subscriber.objects.filter(email=normalise_email(email))
+        .values_list("links_version", flat=True)
+        .first()
+    )
+    return version or 0
+
+
+def _link_data(email, **data):
+    data = {"e": normalise_email(email), **data}
+    version = _links_version(email)
+    if version:
+        data["v"] = version
+    return data
+
+
 def unsubscribe_token(email, scope):
-    return make_token("unsubscribe", {"e": normalise_email(email), "s": scope})
+    return make_token("unsubscribe", _link_data(email, s=scope))
 
 
 def manage_token(email):
-    return make_token("manage", {"e": normalise_email(email)})
+    return make_token("manage", _link_data(email))
+
+
+def read_link(purpose, token):
+    """The data of an unsubscribe or preferences link, or None when it was altered, made
+    for another purpose, or revoked (made for an earlier version of its address's links)."""
+    data = read_token(purpose, token)
+    if data is None or data.get("v", 0) != _links_version(data["e"]):
+        return None
+    return data
+
+
+def subscriber_links_revoke(*, subscriber):
+    """Make every unsubscribe and preferences link already mailed to this subscriber stop
+    working (a forwarded mail, a shared inbox). Mails sent from now on carry new links."""
+    Subscriber.objects.filter(pk=subscriber.pk).update(links_version=F("links_version") + 1)
+    subscriber.refresh_from_db(fields=["links_version"])
+    return subscriber
 
 
 def subscriber_acting(request, token=None):
     """Who manages their mail in this request: the holder of a preferences link (``token``),
     else the signed-in person; None for anyone else. The one place both ways are checked."""
     if token:
-        data = read_token("manage", token)
+        data = read_link("manage", token)
         return subscriber_for_address(data["e"]) if data else None
     if request.user.is_authenticated:
         return subscriber_for_user(request.user)
@@ -180,7 +220,7 @@ def unsubscribe(token):
     """Apply an unsubscribe link. Returns the scope it named, or None for a bad token.
 
     Applying it twice changes nothing more; an address we do not know is fine too."""
-    data = read_token("unsubscribe", token)
+    data = read_link("unsubscribe", token)
     if data is None:
         return None
     email, scope = data["e"], data["s"]

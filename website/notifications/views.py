@@ -17,7 +17,7 @@ from .forms import PreferencesForm
 @csrf_exempt  # the signed token is the credential; mail clients POST without a session
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    data = subscribers.read_token("unsubscribe", token)
+    data = subscribers.read_link("unsubscribe", token)
     if data is None:
         raise Http404
     if request.method == "GET":
@@ -77,6 +77,15 @@ def _preferences(request, subscriber, *, manage_token):
     form = PreferencesForm(
         request.POST or None, instance=subscriber, with_reminders=subscriber.user_id is not None
     )
+    if request.method == "POST" and "revoke_links" in request.POST:
+        subscribers.subscriber_links_revoke(subscriber=subscriber)
+        messages.success(request, _("The links in the mails you already received no longer work."))
+        if manage_token is None:
+            return redirect(request.path)
+        # Whoever revoked from a link goes on with a new one; the old one is gone.
+        return redirect(
+            "notifications:preferences_token", token=subscribers.manage_token(subscriber.email)
+        )
     if request.method == "POST" and form.is_valid():
         subscribers.subscriber_update(
             subscriber=subscriber,

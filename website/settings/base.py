@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "website.accounts.middleware.TimezoneMiddleware",
     "website.accounts.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A view that cannot reach the database answers 503 (website/unavailable.py).
+    "website.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -131,9 +133,12 @@ REDIS_URL = env.str("REDIS_URL", None)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, degrading to a miss while Redis is down (cachebackend.py).
+            "BACKEND": "website.cachebackend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "essaim",
+            # A Redis that does not answer must not hold each request for long.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
         }
     }
 else:
@@ -157,7 +162,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message not acknowledged within this delay is delivered again (worker killed mid-task).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that does not answer must not hold a request for long: what a request publishes
+# after commit is in the database already, and the periodic tasks queue it once Redis is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 # Every periodic task of the platform, in one place.
 CELERY_BEAT_SCHEDULE = {
@@ -240,8 +253,49 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Same answers whether or not an address has an account (sign-up, reset, login).
 ACCOUNT_PREVENT_ENUMERATION = True
-# allauth's rate limits (ACCOUNT_RATE_LIMITS) stay on with their defaults; they count in the
-# cache, which is shared between processes when REDIS_URL is set.
+# allauth's rate limits, all written out (allauth 65 fills in a missing action with its own
+# default). "amount/period/per": per client address (ip), per signed-in person (user) or per
+# e-mail address typed (key); periods in s, m, h or d; several rates separated by commas.
+# Past a limit allauth answers with templates/429.html (status 429), except failed logins,
+# which get a form error ("Too many failed login attempts"). They count in the cache, shared
+# by every process when REDIS_URL is set. Proved by tests/accounts/test_rate_limits.py.
+ACCOUNT_RATE_LIMITS = {
+    # Logins: a generous cap per address (a city hall behind one NAT), and 5 wrong
+    # passwords for one account in 5 minutes, whatever the address.
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    # Sign-ups: 20 a minute from one address (a workshop signing up together), 60 an hour.
+    "signup": "20/m/ip,60/h/ip",
+    # Reset mails: 20 a minute from one address, 5 an hour to one mailbox.
+    "reset_password": "20/m/ip,5/h/key",
+    # The page the reset mail links to (guessing keys).
+    "reset_password_from_key": "20/m/ip",
+    # Verification mail sent again: one every 3 minutes per address.
+    "confirm_email": "1/3m/key",
+    # Signed in: password change, addresses, asking the password again.
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # Log-in codes and phone numbers: not used here (no code login, no phone).
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
+}
+# The client address that rate limits count: behind the reverse proxy, the number of proxies
+# that append to X-Forwarded-For (0: REMOTE_ADDR, which behind a proxy is the proxy itself,
+# so every visitor would share one count).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+# Rate limits of the site's own writes (website/ratelimit.py): action -> (attempts, seconds),
+# per signed-in person, or per client address for visitors. Past one: the 429 page.
+# Proved by tests/website/test_rate_limits.py.
+ESSAIM_RATE_LIMITS = {
+    "actor_create": (5, 60 * 60),  # new actors proposed to the moderators
+    "actor_change": (20, 60 * 60),  # changes to an actor (some wait for a moderator)
+    "join_request": (20, 60 * 60),  # asking to join an actor or an umbrella network
+    "booking_create": (30, 60 * 60),  # booking requests (a series is one request)
+    "registration_create": (30, 60 * 60),  # registrations for event dates
+    "subscription_request": (10, 60 * 60),  # the public form that mails a confirmation link
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Essaim] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https") else "http"
@@ -379,14 +433,39 @@ ESSAIM_PERMISSIONS_POLICY = {
 # ---------------------------------------------------------------------------
 # Logging: to the console, for the process manager to collect.
 # ---------------------------------------------------------------------------
+# Secrets never reach a log line (website/logfilters.py): feed tokens, signed links and
+# allauth's keys in addresses, passwords, cookies and credentials become "[redacted]". The
+# filter sits on the root handler (every record written) and on the loggers that write
+# addresses, so that records are clean for any other handler too (tests, error trackers).
+# gunicorn's access log: see the README (--logger-class website.logfilters...).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "website.logfilters.RedactingFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        # runserver's request lines (development), which Django's own handler would print as is.
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact"]},
+        "django.security": {"filters": ["redact"]},
+        "django.server": {
+            "handlers": ["server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
+        "django.db.backends": {"level": "WARNING", "filters": ["redact"]},
         # Wagtail's own background jobs log every run at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
