@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -41,18 +42,25 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 # Feeds keep an event until this long after its last date ended.
 FEED_KEEPS_PAST = dt.timedelta(days=90)
+# How long a feed's text is kept when nobody asks for it.
+FEED_TEXT_TTL = 60 * 60
 
 
-def live_canonical_events():
-    """Published events in the site's default language, with what the serialiser reads."""
-    return (
+# What the serialiser reads of each event besides its row.
+SERIALISER_PREFETCH = ("occurrence_changes", "occurrences", "sectors")
+
+
+def live_canonical_events(*, prefetch=True):
+    """Published events in the site's default language, with what the serialiser reads
+    (without ``prefetch``: only what the validators read; ``SERIALISER_PREFETCH`` later)."""
+    events = (
         EventPage.objects.live()
         .public()
         .filter(locale=Locale.get_default())
         .select_related("locale", "territory", "booking__space")
-        .prefetch_related("occurrence_changes", "occurrences", "sectors")
         .order_by("start", "pk")
     )
+    return events.prefetch_related(*SERIALISER_PREFETCH) if prefetch else events
 
 
 def not_long_past(queryset, now=None):
@@ -96,14 +104,32 @@ def _translations(canonicals):
     return [translated.get(c.translation_key, c) for c in canonicals]
 
 
-def _calendar_response(request, *, validators, last_modified, build, filename, private=False):
-    """Answer 304 when the client's copy is current, else the calendar that ``build`` returns."""
+def _calendar_response(
+    request, *, validators, last_modified, build, filename, private=False, cached=False
+):
+    """Answer 304 when the client's copy is current, else the calendar that ``build`` returns.
+
+    With ``cached``, the calendar's text is kept under the validators' digest for every client
+    of the same address: a feed of a thousand events takes a second to write and a
+    millisecond to fetch, and any change to what it shows changes the digest.
+    """
     digest = hashlib.sha256(repr((get_language(), validators)).encode()).hexdigest()
     etag = f'"{digest[:32]}"'
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
-        response = HttpResponse(build().to_ical(), content_type=CONTENT_TYPE)
+        body = None
+        if cached:
+            # The digest says everything the calendar shows, as the ETag promises clients:
+            # which events, in which language, as last published, in which booked place.
+            raw = f"{digest}\n{request.get_host()}\n{request.get_full_path()}"
+            key = "calendar:" + hashlib.sha256(raw.encode()).hexdigest()
+            body = cache.get(key)
+        if body is None:
+            body = build().to_ical()
+            if cached:
+                cache.set(key, body, timeout=FEED_TEXT_TTL)
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
         response.headers["Content-Disposition"] = content_disposition_header(
             as_attachment=False, filename=filename
         )
@@ -163,24 +189,66 @@ def event_ics(request, uid):
     )
 
 
+# What a feed's validators read of each page, without making the pages (a feed can hold
+# thousands): the same facts as ``_page_validators``.
+VALIDATOR_FIELDS = (
+    "pk",
+    "translation_key",
+    "last_published_at",
+    "booking_id",
+    "booking__space__name",
+    "booking__space__address",
+    "booking__space__latitude",
+    "booking__space__longitude",
+)
+
+
+def _validator_rows(queryset):
+    """(pk, translation key, last published, booked place) of each page, in order."""
+    return [
+        (pk, key, published, (name, address, str(lat), str(lon)) if booking else None)
+        for pk, key, published, booking, name, address, lat, lon in queryset.values_list(
+            *VALIDATOR_FIELDS
+        )
+    ]
+
+
 @public_page("events", "spaces")
 @require_GET
 def feed(request):
-    """The site's events, optionally filtered (?kind=, ?sector=, ?territory=, repeatable)."""
-    canonicals = list(not_long_past(filter_feed(live_canonical_events(), request.GET)))
-    pages = _translations(canonicals)
+    """The site's events, optionally filtered (?kind=, ?sector=, ?territory=, repeatable).
+
+    The validators are read as plain rows; the pages are made, and the calendar written, only
+    when the client's copy is stale and no other client's request has left the text in the
+    cache (see ``_calendar_response``).
+    """
+    events = not_long_past(filter_feed(live_canonical_events(prefetch=False), request.GET))
+    canonical_rows = _validator_rows(events)
+    rows = canonical_rows
+    locale = Locale.objects.filter(language_code=get_language()).first()
+    if canonical_rows and locale is not None and locale != Locale.get_default():
+        keys = [key for _pk, key, *_rest in canonical_rows]
+        translated = EventPage.objects.live().public().filter(locale=locale)
+        rows = canonical_rows + _validator_rows(translated.filter(translation_key__in=keys))
+    validators = tuple(sorted({(pk, str(published), place) for pk, _key, published, place in rows}))
     name = _("Events of %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
-    return _calendar_response(
-        request,
-        validators=(sorted(request.GET.lists()), _page_validators(pages, canonicals)),
-        last_modified=_newest(page.last_published_at for page in [*pages, *canonicals]),
-        build=lambda: ical.calendar_for(
-            pages,
+
+    def build():
+        canonicals = list(live_canonical_events().filter(pk__in=[row[0] for row in canonical_rows]))
+        return ical.calendar_for(
+            _translations(canonicals),
             name=name,
             canonicals={c.translation_key: c for c in canonicals},
             request=request,
-        ),
+        )
+
+    return _calendar_response(
+        request,
+        validators=(sorted(request.GET.lists()), validators),
+        last_modified=_newest(published for _pk, _key, published, _place in rows),
+        build=build,
         filename="events.ics",
+        cached=True,
     )
 
 

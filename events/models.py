@@ -11,7 +11,6 @@ import uuid
 import zoneinfo
 from decimal import Decimal
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -79,6 +78,8 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     max_count_per_parent = 1
 
     OCCURRENCES_PER_PAGE = 20
+    # A day of the month view shows this many dates, then "N more" links to that day's list.
+    MONTH_DATES_PER_DAY = 4
     # The map and its list show at most this many dates.
     MAP_MAX_OCCURRENCES = 200
 
@@ -144,37 +145,29 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
 
     @route("month/<int:year>/<int:month>/", name="month")
     def month_events(self, request, year, month):
-        """A month as a calendar table, weeks from Monday, each date on its event's local day."""
-        import calendar
+        """A month as a calendar table, weeks from Monday, each date on its event's local day.
+
+        The table is the same for everybody who asks with the same filters on the same day:
+        it is kept as HTML (``website.cache.cached_fragment``) until an event or a page
+        changes, so signed-in people, whom the page cache does not serve, get it too.
+        """
         import datetime as dt
-        from collections import defaultdict
 
         from django.http import Http404
-        from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import get_language
 
-        from events.selectors import occurrences_between
+        from website.cache import cached_fragment
 
         if not (1 <= month <= 12 and dt.MINYEAR < year < dt.MAXYEAR):
             raise Http404
-        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
-        first, last = weeks[0][0], weeks[-1][-1]
-        # A day more on each side: an event's local day can differ from the site's by up to 14 h.
-        zone = timezone.get_default_timezone()
-        start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time.min, tzinfo=zone)
         form = self.filter_form(request)
-        occurrences = occurrences_between(start=start, end=end, filters=form.filters, index=self)
-        by_day = defaultdict(list)
-        in_month = 0
-        for occurrence in occurrences:
-            days = self._calendar_days(occurrence)
-            for day in days:
-                if first <= day <= last:
-                    by_day[day].append(occurrence)
-            if any(day.month == month and day.year == year for day in days):
-                in_month += 1
-
         today = timezone.localdate()
+        table, count = cached_fragment(
+            f"month\n{get_language()}\n{request.get_host()}\n{request.get_full_path()}\n{today}",
+            ("pages", "events"),
+            lambda: self._month_table(request, year, month, form.filters, today),
+        )
         month_start = dt.date(year, month, 1)
         previous_month = month_start - dt.timedelta(days=1)
         next_month = month_start + dt.timedelta(days=31)
@@ -185,20 +178,8 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             filter_form=form,
             context_overrides={
                 "month_start": month_start,
-                "weekdays": [(WEEKDAYS[i], WEEKDAYS_ABBR[i]) for i in range(7)],
-                "weeks": [
-                    [
-                        {
-                            "date": day,
-                            "in_month": day.month == month,
-                            "is_today": day == today,
-                            "occurrences": by_day.get(day, []),
-                        }
-                        for day in week
-                    ]
-                    for week in weeks
-                ],
-                "occurrence_count": in_month,
+                "calendar_table": mark_safe(table),  # rendered by our own template
+                "occurrence_count": count,
                 "previous_month": previous_month,
                 "previous_month_url": self.route_url(
                     request, "month", year=previous_month.year, month=previous_month.month
@@ -210,18 +191,91 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             },
         )
 
+    def _month_table(self, request, year, month, filters, today):
+        """(the calendar table's HTML, the number of dates in the month)."""
+        import calendar
+        import datetime as dt
+        from collections import defaultdict
+
+        from django.template.loader import render_to_string
+        from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+
+        from events.selectors import occurrences_between
+
+        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+        first, last = weeks[0][0], weeks[-1][-1]
+        # A day more on each side: an event's local day can differ from the site's by up to 14 h.
+        zone = timezone.get_default_timezone()
+        start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time.min, tzinfo=zone)
+        occurrences = occurrences_between(start=start, end=end, filters=filters, index=self)
+        # A first pass reads five columns of every date in the weeks shown; only the dates a
+        # day shows (MONTH_DATES_PER_DAY) are then fetched whole, with their pages.
+        days_of, hidden = {}, defaultdict(int)
+        per_day = defaultdict(int)
+        in_month = 0
+        for pk, starts, ends, time_zone, all_day in occurrences.values_list(
+            "pk", "start", "end", "event__time_zone", "event__all_day"
+        ):
+            days = self._calendar_days(starts, ends, time_zone, all_day)
+            for day in days:
+                if first <= day <= last:
+                    if per_day[day] < self.MONTH_DATES_PER_DAY:
+                        per_day[day] += 1
+                        days_of.setdefault(pk, []).append(day)
+                    else:
+                        hidden[day] += 1
+            if any(day.month == month and day.year == year for day in days):
+                in_month += 1
+        by_day = defaultdict(list)
+        for occurrence in occurrences.filter(pk__in=list(days_of)):
+            for day in days_of[occurrence.pk]:
+                by_day[day].append(occurrence)
+        table = render_to_string(
+            "events/includes/month_table.html",
+            {
+                "month_start": dt.date(year, month, 1),
+                "weekdays": [(WEEKDAYS[i], WEEKDAYS_ABBR[i]) for i in range(7)],
+                "weeks": [
+                    [
+                        {
+                            "date": day,
+                            "in_month": day.month == month,
+                            "is_today": day == today,
+                            "occurrences": by_day.get(day, []),
+                            "more": hidden.get(day, 0),
+                            "more_url": self._day_url(request, day, today) if day in hidden else "",
+                        }
+                        for day in week
+                    ]
+                    for week in weeks
+                ],
+            },
+            request=request,
+        )
+        return table, in_month
+
     @staticmethod
-    def _calendar_days(occurrence):
-        """The local days a date covers: its first only, unless it lasts a whole day or more
-        (an evening until 1 a.m. belongs to its evening)."""
+    def _calendar_days(start, end, time_zone, all_day):
+        """The local days a date covers in its event's zone: its first only, unless it lasts a
+        whole day or more (an evening until 1 a.m. belongs to its evening)."""
         import datetime as dt
 
-        first, last = occurrence.first_day, occurrence.last_day
-        if not occurrence.event.all_day and occurrence.end - occurrence.start < dt.timedelta(
-            days=1
-        ):
+        zone = zoneinfo.ZoneInfo(time_zone)
+        first = timezone.localtime(start, zone).date()
+        if not all_day and end - start < dt.timedelta(days=1):
             return [first]
+        # The end is exclusive: midnight ends the day before.
+        last = max((timezone.localtime(end, zone) - dt.timedelta(microseconds=1)).date(), first)
         return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def _day_url(self, request, day, today):
+        """The list of one day's dates (the archive for a past day), keeping the filters."""
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["date_from"] = params["date_to"] = day.isoformat()
+        view = "archive" if day < today else "upcoming"
+        return f"{self.get_url(request)}{self.reverse_subpage(view)}?{params.urlencode()}"
 
     def _mapped_occurrences(self, form):
         from events.selectors import occurrences_for_listing
@@ -516,11 +570,13 @@ class EventPage(CachedPageMixin, Page):
             errors["end"] = _("The end must come after the start.")
         if self.start and self.end and self.all_day and self.end < self.start:
             errors["end"] = _("The last day cannot come before the first day.")
-        if self.recurrence:
-            try:
-                rrulestr(self.recurrence, dtstart=self.local_start.replace(tzinfo=None))
-            except (ValueError, TypeError):
-                errors["recurrence"] = _("This is not a valid recurrence rule.")
+        if self.recurrence and self.start:
+            # The same reading of the rule as the expansion (services.recurrence_rule).
+            from events.services import recurrence_problem
+
+            problem = recurrence_problem(text=self.recurrence, local_start=self.local_start)
+            if problem:
+                errors["recurrence"] = problem
         opens, closes = self.registration_opens_at, self.registration_closes_at
         if opens and closes and closes <= opens:
             errors["registration_closes_at"] = _("Registration must close after it opens.")

@@ -161,6 +161,26 @@ def conditional_on(*scopes):
     return decorator
 
 
+def cached_fragment(name, scopes, make, *, timeout=PAGE_TTL):
+    """What ``make()`` returns, kept in the cache under ``name`` while ``scopes`` keep their
+    generations: for parts of answers that everybody gets alike, signed in or not (the month
+    view's calendar table), and that cost much more to make than to fetch.
+
+    ``name`` must hold everything else the value depends on (language, address, filters).
+    The generations are read before ``make()`` reads its rows, as in the page cache, so a value
+    made while its content changed is stored under a generation that has already moved on.
+    ``timeout`` bounds what follows the clock alone.
+    """
+    generations = _generations(scopes)
+    raw = f"{name}\n{sorted(generations.items())}"
+    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
 def mark(request, scopes):
     """What a view calls (or ``public_page`` for it) to opt in, naming what it shows."""
     request.public_page_scopes = (*ALWAYS, *scopes)

@@ -5,8 +5,10 @@ import datetime as dt
 import re
 import zoneinfo
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -331,11 +333,13 @@ def test_pagination_shows_twenty_dates_a_page_and_keeps_the_filters(client, agen
 
 
 def day_cell(response, day):
-    """The occurrences the month view put in the cell of ``day``."""
-    for week in response.context["weeks"]:
-        for cell in week:
-            if cell["date"] == day:
-                return [occurrence.page.title for occurrence in cell["occurrences"]]
+    """The titles the month view shows in the cell of ``day``, read from the page."""
+    html = response.content.decode()
+    cells = re.findall(r'<td class="calendar__day[^"]*"[^>]*>(.*?)</td>', html, re.S)
+    for cell in cells:
+        if f'<time datetime="{day:%Y-%m-%d}">' in cell:
+            titles = re.findall(r'<span class="calendar__event-title">(.*?)</span>', cell, re.S)
+            return [unescape(title) for title in titles]
     raise AssertionError(f"{day} is not in the calendar")
 
 
@@ -377,6 +381,43 @@ def test_month_places_each_date_on_its_local_day(client, agenda, make_event):
     assert "4 dates ce mois-ci" in html
 
 
+def test_a_busy_day_shows_a_few_dates_and_links_to_the_rest(client, agenda, make_event):
+    year = timezone.localdate().year + 1
+    busy = dt.date(year, 3, 10)
+    shown = agenda.MONTH_DATES_PER_DAY
+    for n in range(shown + 3):
+        make_event(title=f"Atelier {n}", start=dt.datetime(year, 3, 10, 8 + n, tzinfo=PARIS))
+    make_event(title="Seul", start=dt.datetime(year, 3, 11, 9, tzinfo=PARIS))
+
+    response = client.get(f"{agenda.url}month/{year}/3/", {"kind": "atelier"})
+
+    assert day_cell(response, busy) == [f"Atelier {n}" for n in range(shown)]
+    assert day_cell(response, dt.date(year, 3, 11)) == ["Seul"]
+    html = response.content.decode()
+    # Every date is counted, the hidden ones are one link away, filters kept.
+    assert f"{shown + 4} dates ce mois-ci" in html
+    link = f"{agenda.url}?kind=atelier&amp;date_from={busy}&amp;date_to={busy}"
+    assert f'<a class="calendar__more" href="{link}">3 autres dates le 10 mars</a>' in html
+    assert html.count('class="calendar__more"') == 1
+    listed = client.get(agenda.url, {"kind": "atelier", "date_from": busy, "date_to": busy})
+    assert len(listed.context["occurrences"]) == shown + 3
+
+
+def test_the_months_table_is_kept_until_an_event_changes(client, agenda, make_event):
+    year = timezone.localdate().year + 1
+    url = f"{agenda.url}month/{year}/3/"
+    first = make_event(title="Premier", start=dt.datetime(year, 3, 10, 9, tzinfo=PARIS))
+    assert day_cell(client.get(url), dt.date(year, 3, 10)) == ["Premier"]
+
+    # A write that tells nobody is not seen: the table was kept...
+    EventPage.objects.filter(pk=first.pk).update(title="Muet")
+    assert day_cell(client.get(url), dt.date(year, 3, 10)) == ["Premier"]
+    # ...and a publication is seen at once, with the other filters' tables left alone.
+    make_event(title="Second", start=dt.datetime(year, 3, 10, 11, tzinfo=PARIS))
+    assert day_cell(client.get(url), dt.date(year, 3, 10)) == ["Muet", "Second"]
+    assert day_cell(client.get(url, {"kind": "foire-salon"}), dt.date(year, 3, 10)) == []
+
+
 def test_month_is_a_table_of_weeks_from_monday_in_the_active_language(client, agenda, agenda_en):
     response = client.get(agenda_en.url + "month/2027/3/")
     html = response.content.decode()
@@ -393,8 +434,13 @@ def test_month_is_a_table_of_weeks_from_monday_in_the_active_language(client, ag
         "Sunday",
     ]
     # March 2027 starts on a Monday and fills five weeks.
-    assert len(response.context["weeks"]) == 5
-    assert response.context["weeks"][0][0]["date"] == dt.date(2027, 3, 1)
+    html = response.content.decode()
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert body.count("<tr>") == 5
+    first = re.search(
+        r'<td class="calendar__day[^"]*"[^>]*>.*?<time datetime="([^"]+)"', body, re.S
+    )
+    assert first.group(1) == "2027-03-01"
 
     french = client.get(agenda.url + "month/2027/3/").content.decode()
     assert '<span class="visually-hidden">lundi</span>' in french
@@ -581,6 +627,7 @@ def test_a_draft_translation_is_not_shown(client, agenda_en, make_event):
 
 def count_queries(client, url):
     client.get(url)  # warms Wagtail's site cache
+    cache.clear()  # the month view keeps its table: measure its making
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
