@@ -73,6 +73,33 @@ def test_an_inline_script_runs_only_with_the_fresh_nonce_of_its_response(rf, set
     assert directives(plain(rf.get("/fr/"))["Content-Security-Policy"])["script-src"] == ["'self'"]
 
 
+def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings(rf, settings):
+    """Answers without a nonce or a per-view policy get the settings' policy built once
+    (website.security.settings_policy); it is what django-csp builds, and a change of the
+    settings is seen at once."""
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from website.security import ContentSecurityPolicyMiddleware
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("<p>hi</p>"))
+    assert middleware(rf.get("/fr/"))["Content-Security-Policy"] == build_policy()
+
+    changed = {**settings.CONTENT_SECURITY_POLICY}
+    changed["DIRECTIVES"] = {**changed["DIRECTIVES"], "img-src": ["'self'", "https://t.example"]}
+    settings.CONTENT_SECURITY_POLICY = changed
+    header = middleware(rf.get("/fr/"))["Content-Security-Policy"]
+    assert header == build_policy()
+    assert "https://t.example" in directives(header)["img-src"]
+
+    # A view's own policy still goes through django-csp.
+    updated = ContentSecurityPolicyMiddleware(
+        csp_update({"connect-src": ["https://api.example"]})(lambda request: HttpResponse("x"))
+    )
+    assert "https://api.example" in updated(rf.get("/fr/"))["Content-Security-Policy"]
+
+
 def test_json_ld_is_a_data_block_without_nonce_so_cached_pages_stay_consistent(client, demo):
     """JSON-LD is not a script (the browser never runs it, and the policy does not apply to
     it: tests/browser/test_csp.py sees no violation). It carries no nonce, since the public
