@@ -82,6 +82,11 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def site_base(db):
     """What the data migrations create, recreated when a transactional test flushed it."""
+    ensure_site_base()
+
+
+def ensure_site_base():
+    """Locales, root page and collection, and groups, as the data migrations make them."""
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Collection, Locale, Page

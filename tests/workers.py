@@ -2,6 +2,7 @@
 server and a PostgreSQL cluster of the test's own (to stop and start again), an SMTP server
 that keeps what it receives, the site under gunicorn."""
 
+import collections
 import contextlib
 import os
 import pwd
@@ -187,6 +188,17 @@ class SmtpSink:
     def count(self):
         with self._lock:
             return len(self.messages)
+
+    def mails_per_recipient(self):
+        """Messages received per address, counting one Message-ID once (as mailboxes do),
+        and the raw copies per address."""
+        seen = collections.defaultdict(set)
+        raw = collections.Counter()
+        for recipients, message in self.parsed():
+            for address in recipients:
+                seen[address].add(message["Message-ID"])
+                raw[address] += 1
+        return {address: len(ids) for address, ids in seen.items()}, raw
 
     def down(self):
         """An outage: nothing listens on the port until ``up()``."""

@@ -99,35 +99,20 @@ def flatmap_path_parameters(context, path_parameters):
 def demo_data(django_db_setup, django_db_blocker):
     """The whole demo (as ``full_demo`` loads it), once for this module, in a transaction
     rolled back at its end; each test runs in a savepoint inside it."""
-    from django.contrib.auth.models import Group
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale, Page
-
     from events import demo as events_demo
     from events.ical import event_uid
     from events.models import EventPage
     from network import demo as network_demo
     from network.booking_selectors import spaces_for_listing
     from network.models import Actor
+    from tests.conftest import ensure_site_base
     from website import demo as site_demo
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            for code in ("fr", "en"):
-                Locale.objects.get_or_create(language_code=code)
-            if not Page.objects.filter(depth=1).exists():
-                Page.add_root(
-                    title="Root",
-                    slug="root",
-                    content_type=ContentType.objects.get_for_model(Page),
-                    locale=Locale.objects.get(language_code="fr"),
-                )
-            if not Collection.objects.filter(depth=1).exists():
-                Collection.add_root(name="Root")
-            for name in ("Editors", "Moderators"):
-                Group.objects.get_or_create(name=name)
+            ensure_site_base()
             site_demo.load()
             network_demo.load()
             events_demo.load()

@@ -10,7 +10,6 @@ A worker killed half-way is tests/website/test_outbox_worker.py's
 ``test_a_worker_killed_half_way_still_gives_one_mail_per_subscriber``.
 """
 
-import collections
 import http.client
 import logging
 import re
@@ -35,7 +34,6 @@ from tests.workers import (
     PostgresCluster,
     RedisServer,
     SiteServer,
-    SmtpSink,
     Worker,
     database_url,
     postgres_missing,
@@ -46,25 +44,6 @@ from website.notifications.models import Delivery
 from website.notifications.tasks import dispatch_due
 
 PASSWORD = "pw-essaim-2026"
-
-
-@pytest.fixture
-def sink():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
-
-
-def mails_per_recipient(sink):
-    """Messages received per address: distinct Message-IDs, and raw copies."""
-    seen = collections.defaultdict(set)
-    raw = collections.Counter()
-    for recipients, message in sink.parsed():
-        for address in recipients:
-            seen[address].add(message["Message-ID"])
-            raw[address] += 1
-    return {address: len(ids) for address, ids in seen.items()}, raw
 
 
 def settle(sink, quiet=1.5):
@@ -202,7 +181,7 @@ def test_with_redis_down_the_site_serves_and_mail_waits_in_the_outbox(
         finally:
             worker.stop()
 
-    distinct, raw = mails_per_recipient(sink)
+    distinct, raw = sink.mails_per_recipient()
     assert set(distinct) == expected
     assert set(raw.values()) == {1}
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
@@ -437,7 +416,7 @@ def test_mail_during_an_smtp_outage_leaves_once_when_the_server_is_back(
     dispatch_due()
     dispatch_due()  # beat's next run finds nothing more to send
 
-    distinct, raw = mails_per_recipient(sink)
+    distinct, raw = sink.mails_per_recipient()
     assert distinct == {p.email: 1 for p in people}
     assert set(raw.values()) == {1}
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()

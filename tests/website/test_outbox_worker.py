@@ -2,7 +2,6 @@
 127.0.0.1. Exactly one mail per subscriber, through a worker killed half-way and through a
 broker that was down when the event was published."""
 
-import collections
 import datetime as dt
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from events.models import EventKind, Subscription
 from tests.conftest import redis_url_for_tests
-from tests.workers import RedisServer, SmtpSink, Worker, database_url, tasks_through
+from tests.workers import RedisServer, Worker, database_url, tasks_through
 from website.notifications import services
 from website.notifications.models import Delivery, Subscriber
 
@@ -26,14 +25,6 @@ def outbox_broker_url():
     url = urlsplit(redis_url_for_tests())._replace(path="/13").geturl()
     redis.Redis.from_url(url).flushdb()
     return url
-
-
-@pytest.fixture
-def sink():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
 
 
 def worker_for(broker, sink):
@@ -55,17 +46,6 @@ def subscribers_of_workshops(count):
     return {s.email for s in subscribers}
 
 
-def mails_per_recipient(sink):
-    """Messages received per address, counting one Message-ID once (as mailboxes do)."""
-    seen = collections.defaultdict(set)
-    raw = collections.Counter()
-    for recipients, message in sink.parsed():
-        for address in recipients:
-            seen[address].add(message["Message-ID"])
-            raw[address] += 1
-    return {address: len(ids) for address, ids in seen.items()}, raw
-
-
 def test_publishing_for_1000_subscribers_sends_exactly_1000_mails_over_smtp(make_event, sink):
     addresses = subscribers_of_workshops(1000)
     broker = outbox_broker_url()
@@ -77,7 +57,7 @@ def test_publishing_for_1000_subscribers_sends_exactly_1000_mails_over_smtp(make
         services_settle(sink)
     finally:
         worker.stop()
-    distinct, raw = mails_per_recipient(sink)
+    distinct, raw = sink.mails_per_recipient()
     assert set(distinct) == addresses
     assert set(raw.values()) == {1}
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 1000
@@ -121,7 +101,7 @@ def test_a_worker_killed_half_way_still_gives_one_mail_per_subscriber(make_event
             services_settle(sink)
     finally:
         worker.stop()
-    distinct, raw = mails_per_recipient(sink)
+    distinct, raw = sink.mails_per_recipient()
     assert set(distinct) == addresses
     assert set(distinct.values()) == {1}
     # SMTP accepted a message, then the worker died before recording it: that one copy may
@@ -148,6 +128,6 @@ def test_mails_recorded_while_redis_is_down_leave_once_it_is_back(make_event, si
     finally:
         worker.stop()
         redis_server.stop()
-    distinct, raw = mails_per_recipient(sink)
+    distinct, raw = sink.mails_per_recipient()
     assert set(distinct) == addresses
     assert set(raw.values()) == {1}
