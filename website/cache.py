@@ -30,9 +30,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
+
+from website.middleware import remember_language, request_language
 
 # How long a stored page may live, at most: the bound on what follows only the clock.
 PAGE_TTL = 60
@@ -206,29 +209,51 @@ def _cacheable_request(request):
 
 
 def _page_key(request):
-    raw = f"{get_language()}\n{request.get_host()}\n{request.get_full_path()}"
-    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    # The language a visitor gets: the middleware runs before the locale is activated.
+    raw = f"{request_language(request)}\n{request.get_host()}\n{request.get_full_path()}"
+    # "v2": what a key holds changed (plain values, not an ``HttpResponse``); pages kept by a
+    # process of the previous release are not read as the new kind during a deployment.
+    return "page:v2:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _stored(response):
+    """A response as kept: plain values, quick to unpickle (a pickled ``HttpResponse`` costs
+    several times more). Cookies are never kept; the language cookie is set again on a hit."""
+    return (response.status_code, tuple(response.headers.items()), response.content)
+
+
+def _restored(stored):
+    status, headers, content = stored
+    return HttpResponse(content, status=status, headers=dict(headers))
 
 
 class PublicPageCacheMiddleware:
-    """Serve and store the pages views opted in (see the module's docstring)."""
+    """Serve and store the pages views opted in (see the module's docstring).
+
+    It sits right after WhiteNoise: a hit is answered before sessions, authentication and
+    the locale are looked at (a visitor without a session cookie has none of them to read),
+    and what the inner middlewares add to a page (its security policy, ``Vary``,
+    ``Content-Language``) is kept with it. Only ``SecurityMiddleware`` runs again on a hit.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.generation_keys = {_generation_key(scope): scope for scope in SCOPES}
 
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
         key = _page_key(request)
         # One round trip: the stored page, if any, and every scope's generation.
-        generation_keys = {_generation_key(scope): scope for scope in SCOPES}
-        found = cache.get_many([key, *generation_keys])
-        current = {scope: found.get(name) for name, scope in generation_keys.items()}
+        found = cache.get_many([key, *self.generation_keys])
+        current = {scope: found.get(name) for name, scope in self.generation_keys.items()}
         entry = found.get(key)
         if entry is not None:
-            generations, response = entry
+            generations, stored = entry
             if all(current[scope] == number for scope, number in generations.items()):
+                response = _restored(stored)
                 response[HEADER] = "hit"
+                remember_language(request, response)
                 return get_conditional_response(
                     request,
                     etag=response.get("ETag"),
@@ -244,7 +269,7 @@ class PublicPageCacheMiddleware:
         scopes = getattr(request, "public_page_scopes", None)
         if scopes and self._storable(request, response):
             generations = {scope: current[scope] for scope in scopes}
-            cache.set(key, (generations, response), timeout=PAGE_TTL)
+            cache.set(key, (generations, _stored(response)), timeout=PAGE_TTL)
             response[HEADER] = "miss"
         return response
 
@@ -253,7 +278,8 @@ class PublicPageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
-            and not response.cookies
+            # The language cookie says which prefix was served: set again on each hit.
+            and set(response.cookies) <= {settings.LANGUAGE_COOKIE_NAME}
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")

@@ -4,35 +4,51 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
 
-class LocaleMiddleware(DjangoLocaleMiddleware):
-    """French first: the language comes from the URL, else from the person's last choice.
+def request_language(request, user=None):
+    """The language of a request: French first, else what the person chose.
 
     In order: the /fr/ or /en/ prefix of the URL; the language cookie, which remembers the
     last prefixed page served; the signed-in person's preferred language; French. The
     browser's Accept-Language is deliberately not used: the platform speaks French unless
-    the person picked English.
+    the person picked English. Without ``user``, the language a visitor gets (what the page
+    cache keys its pages with, before anyone is authenticated).
     """
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, _prefixed = is_language_prefix_patterns_used(urlconf)
+    if i18n_patterns_used and (language := translation.get_language_from_path(request.path_info)):
+        return language
+    supported = {code for code, _name in settings.LANGUAGES}
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    if user is not None and user.is_authenticated and user.preferred_language in supported:
+        return user.preferred_language
+    return settings.LANGUAGE_CODE
+
+
+def remember_language(request, response):
+    """Set the language cookie to the prefix of the page served, when it says otherwise."""
+    language = translation.get_language_from_path(request.path_info)
+    if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Activates ``request_language`` and remembers a prefixed page's language in a cookie."""
 
     def process_request(self, request):
-        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-        i18n_patterns_used, _prefixed = is_language_prefix_patterns_used(urlconf)
-        language = None
-        if i18n_patterns_used:
-            language = translation.get_language_from_path(request.path_info)
-        language = language or self.chosen_language(request)
-        translation.activate(language)
+        translation.activate(request_language(request, getattr(request, "user", None)))
         request.LANGUAGE_CODE = translation.get_language()
-
-    @staticmethod
-    def chosen_language(request):
-        supported = {code for code, _name in settings.LANGUAGES}
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if cookie in supported:
-            return cookie
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.preferred_language in supported:
-            return user.preferred_language
-        return settings.LANGUAGE_CODE
 
     def process_response(self, request, response):
         if (
@@ -45,16 +61,4 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             # catch-all would accept.
             return response
         response = super().process_response(request, response)
-        language = translation.get_language_from_path(request.path_info)
-        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
-        return response
+        return remember_language(request, response)

@@ -164,3 +164,54 @@ def test_a_page_that_used_the_policy_nonce_is_not_stored(rf):
     _middleware(with_nonce)(rf.get("/fr/z/"))
     response = _middleware(lambda request: "fresh")(rf.get("/fr/z/"))
     assert response.content == b"fresh"
+
+
+def test_a_hit_answers_with_the_headers_and_language_cookie_of_the_page_made(client, demo):
+    """A hit is answered before the locale and the policy middlewares run: what they add is
+    kept with the page, and the language cookie is set as the page made would set it."""
+    client.cookies.clear()
+    made = client.get("/en/")
+    assert made[HEADER] == "miss"
+    assert made.cookies["essaim_language"].value == "en"
+    client.cookies.clear()
+    hit = client.get("/en/")
+    assert hit[HEADER] == "hit"
+    assert hit.cookies["essaim_language"].value == "en"
+    assert hit.content == made.content
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Vary",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+    ):
+        assert hit[header] == made[header], header
+    # A visitor whose cookie already says English gets no new cookie.
+    assert "essaim_language" not in client.get("/en/").cookies
+
+
+def test_a_visitor_with_a_language_cookie_gets_the_page_of_that_language(rf):
+    """Without a prefix, the cookie chooses the language, and so the stored page."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from website.middleware import LocaleMiddleware
+
+    def view(request):
+        mark(request, ())
+        return HttpResponse(get_language() or "")
+
+    def visit(language):
+        request = rf.get("/health-like/")
+        if language:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = language
+        return PublicPageCacheMiddleware(LocaleMiddleware(view))(request)
+
+    assert visit("en").content == b"en"
+    assert visit("fr").content == b"fr"
+    assert visit("en")[HEADER] == "hit"
+    assert visit("en").content == b"en"
+    assert visit(None).content == b"fr"

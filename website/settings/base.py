@@ -71,6 +71,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves visitors the pages views opted in, once made (website/cache.py): a hit is
+    # answered here, before sessions, authentication and the locale are looked at. What the
+    # middlewares below add to a page (its policy headers, Vary) is kept with it; a cookie
+    # they set keeps it out, except the language cookie, which a hit sets again.
+    "website.cache.PublicPageCacheMiddleware",
     # After WhiteNoise (static files need no policy), before everything that renders.
     "website.security.ContentSecurityPolicyMiddleware",
     "website.security.PermissionsPolicyMiddleware",
@@ -78,10 +83,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication (it reads the person's preferred language), before CommonMiddleware.
     "website.middleware.LocaleMiddleware",
-    # Serves visitors the pages views opted in, once made (website/cache.py). After the
-    # language is known; the middlewares below it run when a page is made, and what their
-    # answers add (headers) is kept with it, while a cookie they set keeps it out.
-    "website.cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "allauth.account.middleware.AccountMiddleware",
