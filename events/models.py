@@ -88,9 +88,8 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, view="upcoming", filter_form=None, **kwargs):
         """Filters and links shared by every view; the paginated list for the list views."""
-        from django.core.paginator import Paginator
-
         from events.selectors import occurrences_for_listing
+        from website.cache import KeptCountPaginator
 
         context = super().get_context(request, *args, **kwargs)
         form = self.filter_form(request) if filter_form is None else filter_form
@@ -114,9 +113,13 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             occurrences = occurrences_for_listing(
                 filters=form.filters, past=view == "archive", index=self
             )
-            page_obj = Paginator(occurrences, self.OCCURRENCES_PER_PAGE).get_page(
-                request.GET.get("page")
-            )
+            page_obj = KeptCountPaginator(
+                occurrences,
+                self.OCCURRENCES_PER_PAGE,
+                name=f"agenda\n{self.pk}\n{view}\n{filter_query}",
+                # Sectors and territories: a filter covers the nodes below it.
+                scopes=("pages", "events", "directory"),
+            ).get_page(request.GET.get("page"))
             context.update(page_obj=page_obj, occurrences=page_obj.object_list)
         return context
 
@@ -761,7 +764,9 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(end__lt=now or timezone.now()).order_by("-start")
 
     def live(self):
-        return self.filter(event__live=True)
+        # A semi-join on Wagtail's page table alone, not a join through the events' table
+        # first: counting 20,000 dates takes a third of the time.
+        return self.filter(event__in=Page.objects.live().values("pk"))
 
 
 class Occurrence(models.Model):

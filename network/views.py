@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from website.cache import conditional_on, public_page
+from website.cache import KeptCountPaginator, conditional_on, public_page
 from website.forms import errors_to_form
 from website.ratelimit import rate_limit
 
@@ -49,7 +48,12 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     context = _filter_context(request, form)
     actors = selectors.actors_for_directory(filters=form.filters)
-    page_obj = Paginator(actors, ACTORS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = KeptCountPaginator(
+        actors,
+        ACTORS_PER_PAGE,
+        name=f"directory\n{context['filter_query']}",
+        scopes=("directory",),
+    ).get_page(request.GET.get("page"))
     context.update(
         view="list",
         page_obj=page_obj,
@@ -70,7 +74,12 @@ def map_page(request):
     actors = selectors.actors_for_directory(filters=form.filters).filter(
         latitude__isnull=False, longitude__isnull=False
     )
-    page_obj = Paginator(actors, ACTORS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = KeptCountPaginator(
+        actors,
+        ACTORS_PER_PAGE,
+        name=f"directory-map\n{context['filter_query']}",
+        scopes=("directory",),
+    ).get_page(request.GET.get("page"))
     context.update(
         view="map",
         page_obj=page_obj,

@@ -677,3 +677,21 @@ def test_map_uses_the_configured_tile_server(client, agenda, make_event, setting
     html = client.get(agenda.url + "map/").content.decode()
     assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in html
     assert 'data-attribution="© contributeurs"' in html
+
+
+def test_the_count_of_dates_is_kept_until_an_event_changes(client, agenda, make_event):
+    """Counting every upcoming date costs more than the rest of the agenda: it is kept for
+    everybody who asks with the same filters, and made again once an event changes."""
+    make_event(title="Atelier compostage", start=in_days(3))
+    client.get(agenda.url)  # the first page with a footer creates the site's settings
+    assert client.get(agenda.url).context["page_obj"].paginator.count == 1
+    with CaptureQueriesContext(connection) as queries:
+        client.get(agenda.url)
+    assert not any("COUNT(" in query["sql"] for query in queries)
+
+    make_event(title="Forum de l’emploi solidaire", start=in_days(5))
+    assert client.get(agenda.url).context["page_obj"].paginator.count == 2
+    assert listed_titles(client.get(agenda.url)) == [
+        "Atelier compostage",
+        "Forum de l’emploi solidaire",
+    ]

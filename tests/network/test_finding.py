@@ -5,11 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.models import Actor, ActorStatus, NeedOffer, UmbrellaMembership
+from network.models import Actor, ActorStatus, NeedOffer, Sector, UmbrellaMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +195,7 @@ def make_many(vocab, count, offset=0):
 
 def count_queries(client, url):
     client.get(url)  # warm the caches (site, content types) that the first request fills
+    cache.clear()  # the count and the filter form are kept: measure their making
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -232,3 +234,27 @@ def test_number_of_queries_does_not_grow_with_the_number_of_actors(client, vocab
     assert Actor.objects.published().count() == 301
     many = count_queries(client, url)
     assert few == many
+
+
+def test_the_count_and_the_filters_are_kept_until_the_directory_changes(client, make_actor):
+    """The total and the filter form are the same for everybody who asks the same address:
+    made once, then kept until an actor, a sector or a territory changes."""
+    make_actor(name="Compost et Cie")
+    make_actor(name="Jardins partagés")
+    url = "/fr/directory/?q=compost"
+    client.get(url)  # the first page with a footer creates the site's settings: a "pages" change
+    first = client.get(url)
+    assert first.context["page_obj"].paginator.count == 1
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    made = [q["sql"] for q in queries]
+    assert not any("COUNT(" in sql for sql in made), made
+    assert not any('FROM "network_sector"' in sql and "INNER" not in sql for sql in made), made
+
+    make_actor(name="Compostière du quartier")
+    Sector.objects.create(name_fr="Réemploi", name_en="Reuse", slug="reemploi")
+    html = client.get(url).content.decode()
+    assert client.get(url).context["page_obj"].paginator.count == 2
+    assert "2 acteurs" in " ".join(html.split())
+    assert "Réemploi" in html

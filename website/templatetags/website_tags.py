@@ -2,11 +2,53 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page
 
+from website.cache import cached_fragment
 from website.models import FooterText, MainMenu
 
 register = template.Library()
+
+
+class KeepNode(template.Node):
+    def __init__(self, nodelist, name, scopes):
+        self.nodelist = nodelist
+        self.name = name
+        self.scopes = scopes
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        name = (
+            f"keep\n{self.name}\n{translation.get_language()}\n{request.get_host()}\n"
+            f"{request.get_full_path()}"
+        )
+        return mark_safe(
+            cached_fragment(name, self.scopes, lambda: str(self.nodelist.render(context)))
+        )
+
+
+@register.tag
+def keep(parser, token):
+    """``{% keep "name" "scope" ... %}…{% endkeep %}``: the HTML inside is made once per
+    language and address (path and query string) and kept while the named scopes of
+    ``website.cache`` keep their generations, for everybody, signed in or not.
+
+    Only for what depends on nothing else: the filter forms (their choices are sectors,
+    territories, umbrella networks). Never around anything that shows who is signed in, a
+    CSRF token or a policy nonce.
+    """
+    bits = token.split_contents()
+    if len(bits) < 3 or any(bit[0] not in "\"'" for bit in bits[1:]):
+        raise template.TemplateSyntaxError(
+            f'Usage: {{% {bits[0]} "name" "scope" ... %}}…{{% end{bits[0]} %}}'
+        )
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    name, *scopes = (bit[1:-1] for bit in bits[1:])
+    return KeepNode(nodelist, name, ("pages", *scopes))
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
