@@ -38,6 +38,13 @@ def _filter_context(request, form):
     }
 
 
+def _actors_page(request, actors, listing, filter_query):
+    """A page of ``actors``; their total is kept for everybody who asks the same filters."""
+    return KeptCountPaginator(
+        actors, ACTORS_PER_PAGE, name=f"directory\n{listing}\n{filter_query}", scopes=("directory",)
+    ).get_page(request.GET.get("page"))
+
+
 def _with_query(url, filter_query):
     return f"{url}?{filter_query}" if filter_query else url
 
@@ -48,12 +55,7 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     context = _filter_context(request, form)
     actors = selectors.actors_for_directory(filters=form.filters)
-    page_obj = KeptCountPaginator(
-        actors,
-        ACTORS_PER_PAGE,
-        name=f"directory\n{context['filter_query']}",
-        scopes=("directory",),
-    ).get_page(request.GET.get("page"))
+    page_obj = _actors_page(request, actors, "list", context["filter_query"])
     context.update(
         view="list",
         page_obj=page_obj,
@@ -74,12 +76,7 @@ def map_page(request):
     actors = selectors.actors_for_directory(filters=form.filters).filter(
         latitude__isnull=False, longitude__isnull=False
     )
-    page_obj = KeptCountPaginator(
-        actors,
-        ACTORS_PER_PAGE,
-        name=f"directory-map\n{context['filter_query']}",
-        scopes=("directory",),
-    ).get_page(request.GET.get("page"))
+    page_obj = _actors_page(request, actors, "map", context["filter_query"])
     context.update(
         view="map",
         page_obj=page_obj,
