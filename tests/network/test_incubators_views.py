@@ -7,6 +7,7 @@ import re
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -163,6 +164,7 @@ def make_many(programme, count):
 
 
 def count_queries(client, url):
+    cache.clear()  # the menus and the footer are kept: measure their making
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -316,6 +316,11 @@ def test_a_postgresql_restart_gives_clean_503_pages_then_the_site_recovers(tmp_p
                 if page == stored and cookie != session:
                     continue
                 response, body = fetch(site.url, page, cookie)
+                if page == "/fr/accounts/login/":
+                    # The log-in form needs nothing from the database once its menus and
+                    # footer are kept (the test's session key is not even valid): it shows.
+                    assert response.status == 200, body[:2000]
+                    continue
                 assert response.status == 503, (page, body[:2000])
                 language = page.split("/")[1]
                 with translation.override(language):

@@ -42,12 +42,14 @@ def test_switcher_on_a_view_that_is_not_a_page_keeps_the_same_view(client, demo)
 
 
 def test_home_page_queries_do_not_grow_with_menu_links_and_highlights(client, demo):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from website.models import MainMenu
 
     client.get("/en/")
+    cache.clear()  # the menus and the footer are kept: measure their making
     with CaptureQueriesContext(connection) as before:
         client.get("/en/")
     menu = MainMenu.objects.get(locale__language_code="en")
@@ -55,6 +57,7 @@ def test_home_page_queries_do_not_grow_with_menu_links_and_highlights(client, de
     for number, page in enumerate(StandardPage.objects.filter(locale__language_code="fr")):
         menu.items.create(link_page=page, sort_order=10 + number)
         home.highlights.create(page=page, sort_order=10 + number)
+    cache.clear()
     with CaptureQueriesContext(connection) as after:
         html = client.get("/en/").content.decode()
     assert len(after) == len(before) <= 30
@@ -200,3 +203,35 @@ def test_an_editor_creates_the_english_version_of_a_page(client, demo, django_us
     translation = page.get_translation(english)
     assert translation.title == "Foire de l’ESS"
     assert not translation.live  # a draft for the editor to translate and submit
+
+
+def test_the_kept_menus_never_carry_who_is_signed_in(client, demo):
+    """The menus and the footer are kept for everybody; the account links beside them are
+    made for each person."""
+    from django.contrib.auth import get_user_model
+
+    visitor = client.get("/fr/").content.decode()
+    assert "Connexion" in visitor
+    person = get_user_model().objects.create_user(
+        email="awa@coop.example", password="x", display_name="Awa Diallo"
+    )
+    client.force_login(person)
+    signed_in = client.get("/fr/").content.decode()
+    assert "Awa Diallo" in signed_in and "Déconnexion" in signed_in
+    client.logout()
+    again = client.get("/fr/").content.decode()
+    assert "Awa Diallo" not in again and "Connexion" in again
+
+
+def test_a_new_menu_link_shows_on_the_next_page(client, demo):
+    from website.models import MainMenu, MainMenuItem
+
+    def main_menu():
+        html = client.get("/fr/agenda/").content.decode()
+        return html.split('class="main-nav"')[1].split("</nav>")[0]
+
+    assert 'href="/fr/mentions-legales/"' not in main_menu()
+    menu = MainMenu.objects.get(locale__language_code="fr")
+    legal = StandardPage.objects.get(locale__language_code="fr", slug="mentions-legales")
+    MainMenuItem.objects.create(menu=menu, link_page=legal, sort_order=99)
+    assert 'href="/fr/mentions-legales/"' in main_menu()

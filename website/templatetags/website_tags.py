@@ -33,15 +33,15 @@ class KeepNode(template.Node):
 @register.tag
 def keep(parser, token):
     """``{% keep "name" "scope" ... %}…{% endkeep %}``: the HTML inside is made once per
-    language and address (path and query string) and kept while the named scopes of
-    ``website.cache`` keep their generations, for everybody, signed in or not.
+    language and address (path and query string) and kept while ``pages`` and the named
+    scopes of ``website.cache`` keep their generations, for everybody, signed in or not.
 
-    Only for what depends on nothing else: the filter forms (their choices are sectors,
-    territories, umbrella networks). Never around anything that shows who is signed in, a
-    CSRF token or a policy nonce.
+    Only for what depends on nothing else: the menus, the footer, the filter forms (their
+    choices are sectors, territories, umbrella networks). Never around anything that shows
+    who is signed in, a CSRF token or a policy nonce.
     """
     bits = token.split_contents()
-    if len(bits) < 3 or any(bit[0] not in "\"'" for bit in bits[1:]):
+    if len(bits) < 2 or any(bit[0] not in "\"'" for bit in bits[1:]):
         raise template.TemplateSyntaxError(
             f'Usage: {{% {bits[0]} "name" "scope" ... %}}…{{% end{bits[0]} %}}'
         )
