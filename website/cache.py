@@ -18,8 +18,12 @@ Pages whose content also follows the clock (what is upcoming, a call that opens,
 with a minimum notice) are kept at most ``PAGE_TTL`` seconds.
 
 Only GET requests without a session, a message or an Authorization header are served from or
-stored in the cache, and only 200 responses that set no cookie and carry no CSRF token nor
-a Content Security Policy nonce.
+stored in the cache, and only 200 responses that set no cookie (but the language cookie,
+which a hit sets again) and carry no CSRF token nor a Content Security Policy nonce.
+
+Parts of pages that are the same for everybody, signed in or not, are kept the same way
+with ``cached_fragment``: the month's table, the totals of long listings
+(``KeptCountPaginator``), and the menus, footer and filter forms (``{% keep %}``).
 """
 
 import functools
