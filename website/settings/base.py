@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "website.accounts.middleware.TimezoneMiddleware",
     "website.accounts.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # After CSRF, authentication and messages: the admin's writes to one page, one at a time,
+    # and moderators told where the page stands (website/moderation.py).
+    "website.moderation.PageWritesMiddleware",
     # A view that cannot reach the database answers 503 (website/unavailable.py).
     "website.unavailable.DatabaseUnavailableMiddleware",
 ]
