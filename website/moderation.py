@@ -19,7 +19,6 @@ through is reported the same way, in place of Wagtail's "Page has been updated".
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState, WorkflowState
@@ -95,9 +94,7 @@ def live_state(page):
         return _("It is live: %(addresses)s.") % {"addresses": " · ".join(addresses)}
     scheduled = page.scheduled_revision
     if scheduled is not None and scheduled.approved_go_live_at:
-        return _("It will go live on %(date)s.") % {
-            "date": _when(scheduled.approved_go_live_at)
-        }
+        return _("It will go live on %(date)s.") % {"date": _when(scheduled.approved_go_live_at)}
     return _("It is not live.")
 
 
@@ -139,9 +136,7 @@ def late_action_message(page):
     elif state.status == WorkflowState.STATUS_APPROVED:
         what = _("“%(title)s” is no longer in moderation: %(who)s approved it on %(when)s.")
     elif state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        what = _(
-            "“%(title)s” is no longer in moderation: %(who)s asked for changes on %(when)s."
-        )
+        what = _("“%(title)s” is no longer in moderation: %(who)s asked for changes on %(when)s.")
     else:
         what = _("“%(title)s” is no longer in moderation: it was cancelled on %(when)s.")
     if decided is not None:
