@@ -10,6 +10,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the site is served: every link in mails, calendars and the API is made from it.
+BASE_URL ?= http://$(HOST):$(PORT)
+SITE := BASE_URL=$(BASE_URL)
 
 .PHONY: run test bench lint format migrate demo worker beat messages catalogues clean help
 
@@ -33,14 +36,14 @@ catalogues: $(STAMP)
 	$(PY) manage.py compile_catalogues
 
 migrate: catalogues
-	$(PY) manage.py migrate --noinput
+	$(SITE) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(SITE) $(PY) manage.py load_demo
 
 run: demo
-	@echo "Essaim: http://$(HOST):$(PORT)/  (mail is printed here; Ctrl+C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Essaim: $(BASE_URL)/  (mail is printed here; Ctrl+C stops)"
+	$(SITE) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: catalogues
 	$(VENV)/bin/ruff check .
@@ -58,6 +61,7 @@ bench: catalogues
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 	SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false MFA_REQUIRED_FOR_STAFF=false \
+	BASE_URL=http://127.0.0.1:8000 CALENDAR_UID_DOMAIN=bench.essaim.localhost \
 	$(PY) manage.py bench_site $(BENCH_ARGS)
 
 lint: $(STAMP)
@@ -69,10 +73,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 worker: catalogues
-	$(VENV)/bin/celery -A website worker --loglevel=INFO
+	$(SITE) $(VENV)/bin/celery -A website worker --loglevel=INFO
 
 beat: catalogues
-	$(VENV)/bin/celery -A website beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	$(SITE) $(VENV)/bin/celery -A website beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete

@@ -4,7 +4,6 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from wagtail.models import Locale
 
+from website.addresses import absolute_url
 from website.api_common import INVALID, NOT_FOUND, Pagination
 from website.cache import mark
 from website.forms import api_filters
@@ -95,7 +95,7 @@ def _filters(filters: Filters):
 
 
 def _absolute(path):
-    return settings.BASE_URL + path
+    return absolute_url(path)
 
 
 def _occurrence_out(occurrence, request):

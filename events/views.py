@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from website.addresses import absolute_url
 from website.notifications import subscribers
 from website.ratelimit import rate_limit
 from website.selectors import localized_pages
@@ -81,7 +82,7 @@ def my_events(request):
     token = CalendarFeedToken.objects.filter(user=request.user).first()
     feed_url = None
     if token is not None:
-        feed_url = request.build_absolute_uri(reverse("events:personal_feed", args=[token.token]))
+        feed_url = absolute_url(reverse("events:personal_feed", args=[token.token]))
     return render(
         request,
         "events/my_events.html",

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from website.addresses import absolute_url
 from website.notifications import registry
 from website.notifications.models import Subscriber
 from website.notifications.registry import renderer
@@ -174,8 +175,8 @@ def post_message(delivery):
             "topic": post.topic,
             "author": post.author.get_display_name() if post.author else "",
             "reason": reason,
-            "post_url": settings.BASE_URL + reverse("forums:post", args=[post.pk]),
-            "notifications_url": settings.BASE_URL + reverse("forums:notifications"),
+            "post_url": absolute_url(reverse("forums:post", args=[post.pk])),
+            "notifications_url": absolute_url(reverse("forums:notifications")),
         }
         links = mail_links(delivery.recipient, MAIL_SCOPE, user.preferred_language)
         context.update(links)
@@ -202,7 +203,7 @@ def digest_posts(subscriber, object_ids):
     entries = [
         {
             "title": post.topic.title,
-            "url": settings.BASE_URL + reverse("forums:post", args=[post.pk]),
+            "url": absolute_url(reverse("forums:post", args=[post.pk])),
             "when": date_format(timezone.localtime(post.created_at), "SHORT_DATETIME_FORMAT"),
             "summary": Truncator(post.source).chars(200),
         }

@@ -8,13 +8,13 @@ the outbox's unique key makes each mail once per recipient.
 
 import zoneinfo
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events.subscriptions import topic_subscribers
+from website.addresses import absolute_url
 from website.notifications import registry
 from website.notifications.mails import mail
 from website.notifications.models import Subscriber
@@ -86,7 +86,7 @@ def _call(pk):
 
 def _absolute(path_name, *args, language):
     with translation.override(language):
-        return settings.BASE_URL + reverse(path_name, args=args)
+        return absolute_url(reverse(path_name, args=args))
 
 
 @registry.renderer(OPENED)
@@ -148,7 +148,7 @@ def _digest_entries(object_ids):
         entries.append(
             {
                 "title": f"{call.title} ({call.programme.actor.name})",
-                "url": settings.BASE_URL + call.get_absolute_url(),
+                "url": absolute_url(call.get_absolute_url()),
                 "when": when,
                 "summary": call.programme.name,
             }

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from website.addresses import absolute_url, calendar_uid
+
 from .models import Call, CallState, Programme
 from .services import can_moderate, is_actor_admin
 
@@ -255,9 +257,7 @@ def call_state(call, now=None):
 
 def deadline_uid(call, which):
     """Stable UIDs from the call's stored UUID: one for its closing, one for its pre-deposit."""
-    from events.ical import _domain
-
-    return f"call-{call.uid}-{which}@{_domain()}"
+    return calendar_uid(f"call-{call.uid}-{which}")
 
 
 def deadlines_calendar(calls, *, request=None):
@@ -272,9 +272,7 @@ def deadlines_calendar(calls, *, request=None):
 
     vevents = []
     for call in calls:
-        url = call.get_absolute_url()
-        if request is not None:
-            url = request.build_absolute_uri(url)
+        url = absolute_url(call.get_absolute_url())
         actor = call.programme.actor.name
         for which, moment, label in (
             ("pre-deposit", call.pre_deposit_at, _("Pre-application due: %(title)s (%(actor)s)")),

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from website.addresses import absolute_url
 from website.notifications.registry import renderer
 from website.notifications.services import notification_create
 
@@ -69,7 +70,7 @@ def _message(delivery, template, context):
 
 def _absolute(name, *args, language=None):
     with translation.override(language or settings.LANGUAGE_CODE):
-        return settings.BASE_URL + reverse(name, args=args)
+        return absolute_url(reverse(name, args=args))
 
 
 @renderer(DECISION)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from website import csvsafe
+from website.addresses import absolute_url
 from website.cache import conditional_on, public_page
 
 from . import selectors
@@ -81,7 +82,7 @@ def _public_record(row, base_url, url_for):
 
 def public_records(request):
     form = DirectoryFilterForm(request.GET)
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = absolute_url("")
     url_for = selectors.profile_url_maker()
     return [
         _public_record(row, base_url, url_for)
@@ -137,7 +138,7 @@ def export_json(request):
     response = JsonResponse(
         {
             "licence": licence(),
-            "source": request.build_absolute_uri(reverse("network:directory")),
+            "source": absolute_url(reverse("network:directory")),
             "generated_at": timezone.now().isoformat(),
             "actors": public_records(request),
         },

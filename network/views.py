@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from website.addresses import absolute_url
 from website.cache import KeptCountPaginator, conditional_on, public_page
 from website.forms import errors_to_form
 from website.ratelimit import rate_limit
@@ -143,9 +144,9 @@ def organization_jsonld(actor, request):
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
-        "@id": request.build_absolute_uri(actor.get_absolute_url()),
+        "@id": absolute_url(actor.get_absolute_url()),
         "name": actor.name,
-        "url": actor.website or request.build_absolute_uri(actor.get_absolute_url()),
+        "url": actor.website or absolute_url(actor.get_absolute_url()),
     }
     if actor.description:
         data["description"] = actor.description
@@ -187,7 +188,7 @@ def organization_jsonld(actor, request):
             {
                 "@type": "Organization",
                 "name": umbrella.name,
-                "url": request.build_absolute_uri(umbrella.get_absolute_url()),
+                "url": absolute_url(umbrella.get_absolute_url()),
             }
             for umbrella in actor.umbrellas
         ]

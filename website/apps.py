@@ -9,6 +9,7 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from website import cache
+        from website import addresses, cache
 
+        addresses.connect(self)
         cache.connect()

@@ -13,6 +13,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from website.addresses import site_record_sync
 from website.models import FooterText, HomePage, MainMenu, MainMenuItem, SiteSettings, StandardPage
 
 DEMO_PASSWORD = "essaim-demo-2026"
@@ -394,9 +395,9 @@ def load_pages():
         root.add_child(instance=home_fr)
         home_fr.save_revision().publish()
         site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-        site.hostname, site.port, site.site_name = "localhost", 80, "Essaim"
-        site.root_page = home_fr
+        site.site_name, site.root_page = "Essaim", home_fr
         site.save()
+        site_record_sync()
         # Wagtail's own "Welcome" page has no use once the real home page exists.
         Page.objects.filter(
             depth=2, content_type__model="page", content_type__app_label="wagtailcore"

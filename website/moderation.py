@@ -23,6 +23,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState, WorkflowState
 
+from website.addresses import page_url
+
 PAGE_VIEWS = "wagtailadmin_pages"
 
 
@@ -84,12 +86,11 @@ def live_state(page):
     page = page.specific_deferred
     if page.live:
         addresses = [
-            translation.full_url
+            page_url(translation)
             for translation in Page.objects.translation_of(page, inclusive=True)
             .live()
             .select_related("locale")
             .order_by("locale__language_code")
-            if translation.full_url
         ]
         return _("It is live: %(addresses)s.") % {"addresses": " · ".join(addresses)}
     scheduled = page.scheduled_revision

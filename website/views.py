@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+from website.addresses import absolute_url
+
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_MAX_QUERY_LENGTH = 200
 
@@ -51,7 +53,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from events.models import AttendanceMode
 from events.services import registration_open_error
+from website.addresses import absolute_url, page_url
 
 register = template.Library()
 
@@ -97,7 +98,7 @@ def event_json_ld(context, page, schedule, occurrences):
         else "https://schema.org/EventCancelled",
         "eventAttendanceMode": modes[schedule.attendance_mode],
         "organizer": {"@type": "Organization", "name": page.organiser_name},
-        "url": page.get_full_url(request),
+        "url": page_url(page, request),
         "inLanguage": page.locale.language_code,
     }
     locations = []
@@ -122,7 +123,7 @@ def event_json_ld(context, page, schedule, occurrences):
             "@type": "Offer",
             "price": str(schedule.price),
             "priceCurrency": schedule.price_currency,
-            "url": page.get_full_url(request),
+            "url": page_url(page, request),
         }
     else:
         data["isAccessibleForFree"] = True
@@ -141,7 +142,7 @@ def subscribe_links(context, filters=None):
         if values and (filters or {}).get(name):
             query.setlist(name, values)
     url = reverse("events:feed") + (f"?{query.urlencode()}" if query else "")
-    https_url = request.build_absolute_uri(url)
+    https_url = absolute_url(url)
     return {
         "https_url": https_url,
         "webcal_url": "webcal://" + https_url.split("://", 1)[1],

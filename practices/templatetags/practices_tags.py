@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
+from website.addresses import page_url
+
 register = template.Library()
 
 
@@ -16,7 +18,7 @@ def practice_json_ld(context, page, sectors=()):
         "@type": "Article",
         "headline": page.title,
         "description": page.summary,
-        "url": page.get_full_url(request),
+        "url": page_url(page, request),
         "inLanguage": page.locale.language_code,
         "articleSection": str(page.get_theme_display()),
     }

@@ -179,10 +179,11 @@ def test_health_endpoint_answers_when_the_database_does(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_robots_txt_points_to_the_sitemap(client, demo):
+def test_robots_txt_points_to_the_sitemap(client, demo, settings):
+    settings.BASE_URL = "https://essaim.example.org"
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in body
-    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Sitemap: https://essaim.example.org/sitemap.xml" in body
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200
     assert b"/fr/le-reseau/" in sitemap.content

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from website.addresses import absolute_url
+
 from . import registry
 from .models import Subscriber
 from .subscribers import ALL, CONFIRM, DIGEST, add_unsubscribe_headers, mail_links
@@ -30,7 +32,7 @@ def confirmation_message(delivery):
     payload = delivery.notification.payload
     language = payload.get("language") or settings.LANGUAGE_CODE
     with translation.override(language):
-        url = settings.BASE_URL + reverse("notifications:confirm", args=[payload["token"]])
+        url = absolute_url(reverse("notifications:confirm", args=[payload["token"]]))
     return mail(
         "notifications/mail/confirm_subject.txt",
         "notifications/mail/confirm",

@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from website.addresses import absolute_url
+
 from . import registry
 from .models import Delivery, DigestItem, Subscriber
 from .services import notification_create
@@ -255,10 +257,12 @@ def mail_links(email, scope, language):
     """The absolute URLs a mail's footer and headers carry."""
     with translation.override(language):
         return {
-            "unsubscribe_url": settings.BASE_URL
-            + reverse("notifications:unsubscribe", args=[unsubscribe_token(email, scope)]),
-            "preferences_url": settings.BASE_URL
-            + reverse("notifications:preferences_token", args=[manage_token(email)]),
+            "unsubscribe_url": absolute_url(
+                reverse("notifications:unsubscribe", args=[unsubscribe_token(email, scope)])
+            ),
+            "preferences_url": absolute_url(
+                reverse("notifications:preferences_token", args=[manage_token(email)])
+            ),
         }
 
 

@@ -22,8 +22,13 @@ DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", None)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
-# The public address of the site, used in mails and in the Wagtail admin.
+# Where the site is really served: every absolute link (calendars, JSON-LD, the API, mails,
+# the admin) is made from it (website/addresses.py). ``make run`` sets it from HOST and PORT.
 BASE_URL = env.str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The right-hand side of every calendar UID. Set once at installation and never changed:
+# calendars keep one entry per UID, so a new domain would duplicate every entry. Not derived
+# from BASE_URL, which may change (a new port, a new name).
+ESSAIM_CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", "essaim.localhost")
 
 INSTALLED_APPS = [
     # Ours. ``website`` is the site-wide Wagtail app; accounts live beside it.
