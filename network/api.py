@@ -4,7 +4,6 @@ directory's filters."""
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from website.addresses import absolute_url
 from website.api_common import INVALID, NOT_FOUND, Pagination
 from website.cache import mark
 from website.forms import api_filters
@@ -70,7 +70,7 @@ def _actor_out(actor, lang):
             "id": actor.pk,
             "name": actor.name,
             "slug": actor.slug,
-            "url": settings.BASE_URL + reverse("network:actor", args=[actor.slug]),
+            "url": absolute_url(reverse("network:actor", args=[actor.slug])),
             "legal_form": actor.legal_form.name if actor.legal_form else None,
             "identifier_kind": actor.identifier_kind,
             "identifier": actor.identifier,
@@ -199,14 +199,19 @@ class AvailabilityOut(Schema):
     start: dt.date
     end: dt.date
     busy: list[IntervalOut] = Field(description="Taken, buffer included; never by whom.")
-    free: list[IntervalOut] = Field(description="Open, free and bookable now.")
+    free: list[IntervalOut] = Field(
+        description=(
+            "Open, free and bookable now: a booking anywhere inside one is accepted (it ends "
+            "a buffer before the next busy interval, so that the new booking's own buffer fits)."
+        )
+    )
 
 
 def _space_out(space, *, detail=False):
     out = {
         "name": space.name,
         "slug": space.slug,
-        "url": settings.BASE_URL + space.get_absolute_url(),
+        "url": absolute_url(space.get_absolute_url()),
         "territory": space.territory.slug,
         "address": space.address,
         "latitude": space.latitude,
@@ -399,7 +404,7 @@ def _call_out(call, lang):
         return {
             "id": call.pk,
             "title": call.title,
-            "url": settings.BASE_URL + call.get_absolute_url(),
+            "url": absolute_url(call.get_absolute_url()),
             "programme": call.programme.slug,
             "incubator": call.programme.actor.slug,
             "state": call.state,
@@ -421,7 +426,7 @@ def _programme_out(programme, lang):
             "id": programme.pk,
             "name": programme.name,
             "slug": programme.slug,
-            "url": settings.BASE_URL + programme.get_absolute_url(),
+            "url": absolute_url(programme.get_absolute_url()),
             "incubator": programme.actor.slug,
             "support": [kind.value for kind in programme.support_kinds],
             "sectors": [sector.slug for sector in programme.sectors.all()],

@@ -13,7 +13,6 @@ import datetime as dt
 import uuid
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from website.addresses import calendar_uid
 from website.cache import content_changed
 
 from .booking_notifications import (
@@ -28,6 +28,8 @@ from .booking_notifications import (
     booking_created_notify,
     booking_decided_notify,
     booking_reminder_notify,
+    bookings_cancelled_notify,
+    series_sequence,
 )
 from .models import Actor, Booking, Membership, Space
 
@@ -199,12 +201,15 @@ def rule_problems(*, space, start, end, attendees, now, opening_hours=None, clos
 
 
 def expire_requests(*, space=None, now=None):
-    """Requests nobody decided on before they were due can no longer be approved."""
+    """Requests nobody decided on before they were due can no longer be approved. Like every
+    change, expiry bumps the row's calendar SEQUENCE (a series' is the sum of its rows')."""
     now = now or timezone.now()
     stale = Booking.objects.filter(status=Booking.Status.PENDING, expires_at__lte=now)
     if space is not None:
         stale = stale.filter(space=space)
-    expired = stale.update(status=Booking.Status.EXPIRED, occupies=False)
+    expired = stale.update(
+        status=Booking.Status.EXPIRED, occupies=False, sequence=F("sequence") + 1
+    )
     if expired:
         content_changed("spaces")
     return expired
@@ -237,7 +242,64 @@ def _insert(booking):
 
 
 def _new_uid():
-    return f"booking-{uuid.uuid4()}@{settings.BASE_URL.split('//')[-1].split('/')[0]}"
+    return calendar_uid(f"booking-{uuid.uuid4()}")
+
+
+# --- occupation: the database's guard, asked before writing ------------------------------
+# One rule for everything that says a slot is free (the week view, free slots, the API's
+# availability, the search, a series' plan): a booking of [start, end) would occupy
+# [start, end + space.buffer), and the database refuses it if that meets the
+# [start, occupied_until) of an occupying row. Both buffers count: the previous booking's
+# (stored in its occupied_until) and the new one's own, which must end before the next starts.
+
+
+def occupying_rows(spaces, *, start, end, buffer):
+    """The occupying rows of ``spaces`` that a booking over [start, end) with ``buffer`` would
+    meet; for a longer period, every row that some booking inside it could meet."""
+    return (
+        Booking.objects.occupying()
+        .filter(space__in=spaces)
+        .overlapping(start=start, until=end + buffer)
+    )
+
+
+@dataclasses.dataclass
+class Occupation:
+    """The occupying rows of one space over a period, as (start, occupied_until) pairs, and the
+    database's test for a new booking there (``occupying_rows`` in memory)."""
+
+    buffer: dt.timedelta
+    rows: list = dataclasses.field(default_factory=list)
+
+    def blocks(self, start, end):
+        """Whether the database would refuse a booking over [start, end)."""
+        until = end + self.buffer
+        return any(begins < until and start < taken_until for begins, taken_until in self.rows)
+
+    def blocked(self):
+        """Where a new booking may not lie, as sorted (start, end) pairs: each row widened, before
+        it, by the buffer the new booking would leave after itself."""
+        return sorted((begins - self.buffer, taken_until) for begins, taken_until in self.rows)
+
+
+def occupations(spaces, *, start, end):
+    """Each space's ``Occupation`` over [start, end), by primary key. One query."""
+    spaces = list(spaces)
+    found = {space.pk: Occupation(space.buffer) for space in spaces}
+    if not spaces:
+        return found
+    longest = max(space.buffer for space in spaces)
+    rows = occupying_rows(spaces, start=start, end=end, buffer=longest).values_list(
+        "space_id", "start", "occupied_until"
+    )
+    for space_id, begins, taken_until in rows.order_by("start"):
+        found[space_id].rows.append((begins, taken_until))
+    return found
+
+
+def occupation(space, *, start, end):
+    """The space's ``Occupation`` over [start, end). One query."""
+    return occupations([space], start=start, end=end)[space.pk]
 
 
 # --- writes ------------------------------------------------------------------------------
@@ -260,10 +322,9 @@ def booking_plan(*, space, start, end, attendees, repeat=Repeat.NONE, until=None
         )
         if (
             not occurrence.problems
-            and Booking.objects.filter(space=space)
-            .occupying()
-            .overlapping(start=occurrence.start, until=occurrence.end + space.buffer)
-            .exists()
+            and occupying_rows(
+                [space], start=occurrence.start, end=occurrence.end, buffer=space.buffer
+            ).exists()
         ):
             occurrence.taken = True
             occurrence.problems.append(_("This slot is already taken."))
@@ -411,7 +472,8 @@ def booking_approve(*, booking, user, now=None):
         for loser in losers:
             loser.status = Booking.Status.DECLINED
             loser.decided_by, loser.decided_at, loser.reason = user, now, reason
-            loser.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+            loser.sequence += 1
+            loser.save(update_fields=["status", "decided_by", "decided_at", "reason", "sequence"])
         booking_decided_notify(bookings=[booking, *losers])
     return booking
 
@@ -427,7 +489,8 @@ def booking_decline(*, booking, user, reason, now=None):
             raise ValidationError(_("This request was already decided."), code="decided")
         booking.status = Booking.Status.DECLINED
         booking.decided_by, booking.decided_at, booking.reason = user, now, reason.strip()
-        booking.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        booking.sequence += 1
+        booking.save(update_fields=["status", "decided_by", "decided_at", "reason", "sequence"])
         booking_decided_notify(bookings=[booking])
     return booking
 
@@ -460,6 +523,59 @@ def booking_cancel(*, booking, user, reason="", now=None):
         )
         booking_cancelled_notify(booking=booking, by_manager=not own, was_confirmed=was_confirmed)
     return booking
+
+
+def booking_series_cancel(*, booking, user, reason="", now=None):
+    """Cancel every coming date of ``booking``'s series that is still active, in one
+    transaction, with the permissions of ``booking_cancel``. The requester hears of it once:
+    the series' CANCEL when no date of it stays in their calendar (dates already past stay),
+    else the updated series. Returns the cancelled rows."""
+    if not booking.series:
+        return [booking_cancel(booking=booking, user=user, reason=reason, now=now)]
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Booking.objects.select_for_update()
+            .select_related("space")
+            .filter(series=booking.series)
+            .order_by("start")
+        )
+        first = rows[0]
+        manager = is_manager(user, first.space)
+        own = first.requested_by_id == user.pk or (
+            Membership.objects.admins().filter(actor_id=first.actor_id, user=user).exists()
+        )
+        if not (own or manager):
+            raise PermissionDenied(_("You can only cancel your own bookings."))
+        if manager and not own and not reason.strip():
+            raise ValidationError(_("Give the requester a reason."), code="reason")
+        coming = [row for row in rows if row.is_active and row.end > now]
+        if not coming:
+            raise ValidationError(_("No date of this series can still be cancelled."), code="past")
+        was_confirmed = any(row.status == Booking.Status.CONFIRMED for row in coming)
+        for row in coming:
+            row.status = Booking.Status.CANCELLED
+            row.occupies = False
+            row.reason = reason.strip()
+            row.decided_by, row.decided_at = user, now
+            row.sequence += 1
+            row.save(
+                update_fields=[
+                    "status",
+                    "occupies",
+                    "reason",
+                    "decided_by",
+                    "decided_at",
+                    "sequence",
+                ]
+            )
+        bookings_cancelled_notify(
+            bookings=coming,
+            by_manager=not own,
+            was_confirmed=was_confirmed,
+            key=f"network.booking.series:{booking.series}:cancelled:{series_sequence(rows)}",
+        )
+    return coming
 
 
 def bookings_housekeeping(*, now=None):

@@ -10,7 +10,8 @@ import datetime as dt
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from .booking import rule_problems
+from .booking import occupation, occupations, rule_problems
+from .booking_notifications import BOOKING_CALENDAR_RELATED
 from .models import Booking, Closure, Membership, OpeningHours, Space
 from .selectors import with_descendants
 
@@ -67,13 +68,7 @@ def spaces_search(*, filters, now=None):
         return spaces
     earliest = min(start for start, _ in slots.values())
     latest = max(end for _, end in slots.values())
-    longest_buffer = max(space.buffer for space in spaces)
-    occupied = list(
-        Booking.objects.occupying()
-        .filter(space__in=spaces)
-        .overlapping(start=earliest, until=latest + longest_buffer)
-        .values_list("space_id", "start", "occupied_until")
-    )
+    occupied = occupations(spaces, start=earliest, end=latest)
     free = []
     for space in spaces:
         start, end = slots[space.pk]
@@ -87,10 +82,7 @@ def spaces_search(*, filters, now=None):
             closures=list(space.closures.all()),
         ):
             continue
-        if any(
-            space_id == space.pk and begins < end + space.buffer and start < until
-            for space_id, begins, until in occupied
-        ):
+        if occupied[space.pk].blocks(start, end):
             continue
         space.searched_start = start
         free.append(space)
@@ -108,7 +100,10 @@ class Cell:
 
 
 def week_view(*, space, monday, now=None):
-    """Rows of half hours (local time) by seven days: the state of each cell, for a table."""
+    """Rows of half hours (local time) by seven days: the state of each cell, for a table.
+
+    A cell is "free" only if a booking of just that half hour would be taken: "booked" covers
+    a booking, its buffer, and the buffer a booking of the cell would need before the next."""
     now = now or timezone.now()
     zone = space.zone
     hours = list(space.opening_hours.all())
@@ -121,12 +116,7 @@ def week_view(*, space, monday, now=None):
     days = [monday + dt.timedelta(days=offset) for offset in range(7)]
     week_start = dt.datetime.combine(monday, dt.time(0), tzinfo=zone)
     week_end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=zone)
-    occupied = list(
-        Booking.objects.occupying()
-        .filter(space=space)
-        .overlapping(start=week_start, until=week_end)
-        .values_list("start", "occupied_until")
-    )
+    occupied = occupation(space, start=week_start, end=week_end)
     rows = []
     moment = dt.datetime.combine(monday, first)
     stop = dt.datetime.combine(monday, last)
@@ -137,7 +127,7 @@ def week_view(*, space, monday, now=None):
             end = start + SLOT_STEP
             if start < now:
                 state = "past"
-            elif any(begins < end and start < until for begins, until in occupied):
+            elif occupied.blocks(start, end):
                 state = "booked"
             elif _is_open(hours, closures, start.astimezone(zone), end.astimezone(zone)):
                 state = "free"
@@ -167,14 +157,7 @@ def free_slots(*, space, day, duration, now=None, limit=48):
     hours = list(space.opening_hours.all())
     closures = list(space.closures.all())
     day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-    occupied = list(
-        Booking.objects.occupying()
-        .filter(space=space)
-        .overlapping(
-            start=day_start - space.buffer, until=day_start + dt.timedelta(days=1) + duration
-        )
-        .values_list("start", "occupied_until")
-    )
+    occupied = occupation(space, start=day_start, end=day_start + dt.timedelta(days=1) + duration)
     slots = []
     for h in (h for h in hours if h.weekday == day.weekday()):
         start = dt.datetime.combine(day, h.opens, tzinfo=zone)
@@ -188,7 +171,7 @@ def free_slots(*, space, day, duration, now=None, limit=48):
                 now=now,
                 opening_hours=hours,
                 closures=closures,
-            ) and not any(b < end + space.buffer and start < u for b, u in occupied):
+            ) and not occupied.blocks(start, end):
                 slots.append((start, end))
             start += SLOT_STEP
             if len(slots) >= limit:
@@ -222,10 +205,6 @@ def managed_spaces(*, user):
     """The spaces a person manages (every space for a superuser)."""
     spaces = Space.objects.select_related("territory").order_by("name")
     return spaces if user.is_superuser else spaces.filter(managers=user)
-
-
-# What booking_notifications.booking_vevent reads (ORGANIZER names the space's owner).
-BOOKING_CALENDAR_RELATED = ("space", "space__owner_actor", "space__owner_territory")
 
 
 def space_feed_bookings(*, space, since):
@@ -266,19 +245,20 @@ def availability(*, space, first_day, last_day, now=None):
     """When a space is busy and when it can still be booked, from ``first_day`` to
     ``last_day`` (local dates, both included). Names nobody: a busy interval is an occupying
     booking and its buffer, whoever made it. A free interval is open (opening hours, not a
-    closure), not busy, after the minimum notice and within the horizon, and at least as long
-    as the shortest booking. Queries: one (with the space's hours and closures prefetched)."""
+    closure), after the minimum notice and within the horizon, at least as long as the
+    shortest booking, and a booking anywhere inside it would be taken: it ends one buffer
+    before the next busy interval, since a booking's own buffer must not run into the next
+    (``booking.Occupation``). Queries: one (with the space's hours and closures prefetched)."""
     now = now or timezone.now()
     zone = space.zone
     window_start = dt.datetime.combine(first_day, dt.time(0), tzinfo=zone)
     window_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    occupied = occupation(space, start=window_start, end=window_end)
     busy = [
         (max(start, window_start), min(until, window_end))
-        for start, until in Booking.objects.occupying()
-        .filter(space=space)
-        .overlapping(start=window_start, until=window_end)
-        .order_by("start")
-        .values_list("start", "occupied_until")
+        for start, until in occupied.rows
+        # Rows just after the window are read for their effect on its end, not shown.
+        if start < window_end and until > window_start
     ]
     hours = list(space.opening_hours.all())
     closures = list(space.closures.all())
@@ -305,7 +285,7 @@ def availability(*, space, first_day, last_day, now=None):
         day += dt.timedelta(days=1)
     free = [
         (start, end)
-        for start, end in _subtract(open_intervals, busy)
+        for start, end in _subtract(open_intervals, occupied.blocked())
         if end - start >= space.min_duration
     ]
     return {"busy": busy, "free": free}

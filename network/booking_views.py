@@ -13,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import ical
 from events.feeds import FEED_KEEPS_PAST, calendar_response
 from events.models import CalendarFeedToken
 from website import csvsafe
+from website.addresses import absolute_url
 from website.cache import public_page
 from website.ratelimit import rate_limit
 
@@ -193,12 +195,16 @@ def booking_detail(request, pk):
     series = []
     if booking.series:
         series = list(Booking.objects.filter(series=booking.series).order_by("start"))
+    now = timezone.now()
+    # The whole series may be cancelled at once when more than this date can still be.
+    series_cancellable = sum(1 for item in series if item.is_active and item.end > now) > 1
     return render(
         request,
         "network/spaces/booking_detail.html",
         {
             "booking": booking,
             "series": series,
+            "series_cancellable": series_cancellable,
             "is_manager": services.is_manager(request.user, booking.space),
             "decision_form": DecisionForm(),
         },
@@ -208,15 +214,30 @@ def booking_detail(request, pk):
 @login_required
 @require_POST
 def booking_cancel(request, pk):
+    """Cancel one date, or with ``scope=series`` every coming date of its series."""
     booking = _visible_booking(request, pk)
+    reason = request.POST.get("reason", "")
+    whole_series = booking.series and request.POST.get("scope") == "series"
     try:
-        services.booking_cancel(
-            booking=booking, user=request.user, reason=request.POST.get("reason", "")
-        )
+        if whole_series:
+            cancelled = services.booking_series_cancel(
+                booking=booking, user=request.user, reason=reason
+            )
+        else:
+            services.booking_cancel(booking=booking, user=request.user, reason=reason)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, _("The booking is cancelled."))
+        if whole_series:
+            count = len(cancelled)
+            text = ngettext(
+                "The series is cancelled (%(count)d date).",
+                "The series is cancelled (%(count)d dates).",
+                count,
+            )
+            messages.success(request, text % {"count": count})
+        else:
+            messages.success(request, _("The booking is cancelled."))
     return redirect("network:booking", pk=booking.pk)
 
 
@@ -261,9 +282,7 @@ def spaces_manage(request):
     for space in selectors.managed_spaces(user=request.user):
         url = None
         if token is not None:
-            url = request.build_absolute_uri(
-                reverse("network:space_feed", args=[space.slug, token.token])
-            )
+            url = absolute_url(reverse("network:space_feed", args=[space.slug, token.token]))
         webcal = "webcal://" + url.split("://", 1)[1] if url else None
         feeds.append({"space": space, "url": url, "webcal": webcal})
     return render(

@@ -262,3 +262,104 @@ def test_personal_feed_query_count_does_not_grow_with_the_number_of_bookings(
     many, served = count()
     assert served == 7
     assert many == few
+
+
+# A series in the personal feed: one recurring VEVENT, as in its invites.
+
+
+def _series(space, user, day, weeks):
+    return services.booking_create(
+        space=space,
+        actor=user.actor,
+        user=user,
+        start=local(day, 18),
+        end=local(day, 20),
+        purpose="Conseil",
+        attendees=8,
+        repeat=services.Repeat.WEEKLY,
+        until=day + dt.timedelta(weeks=weeks - 1),
+    )
+
+
+def _expanded(calendar, uid):
+    """(start, STATUS) of each date of ``uid`` as a client expands it."""
+    import recurring_ical_events
+
+    found = recurring_ical_events.of(calendar).between(
+        dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+    )
+    return [
+        (occurrence.decoded("DTSTART"), str(occurrence["STATUS"]))
+        for occurrence in found
+        if str(occurrence["UID"]) == uid
+    ]
+
+
+def test_personal_feed_shows_a_series_as_its_invites_do(client, space, requester):
+    from network.booking_notifications import series_uid
+
+    day = next_week_day()
+    created = _series(space, requester, day, 5)
+    services.booking_cancel(booking=created[1], user=requester)
+    rows = list(Booking.objects.filter(series=created[0].series).order_by("start"))
+    invite = booking_invite(
+        rows, attendee_email="demandeuse@example.org", attendee_name="", method="REQUEST"
+    )
+    (mailed,) = invite.walk("VEVENT")
+
+    calendar = icalendar.Calendar.from_ical(client.get(personal_url(requester)).content)
+    (listed,) = calendar.walk("VEVENT")
+    uid = series_uid(created[0].series)
+    assert str(listed["UID"]) == str(mailed["UID"]) == uid
+    for name in ("SEQUENCE", "DTSTART", "DTEND", "RRULE", "EXDATE"):
+        assert listed[name].to_ical() == mailed[name].to_ical(), name
+    assert listed["SEQUENCE"] == 1
+    assert [start for start, _status in _expanded(calendar, uid)] == [
+        b.start for b in rows if b.status == Booking.Status.CONFIRMED
+    ]
+
+
+def test_personal_feed_shows_the_dates_of_a_series_waiting_for_a_manager_as_tentative(
+    client, approval_space, manager, requester
+):
+    from network.booking_notifications import series_uid
+
+    day = next_week_day()
+    created = _series(approval_space, requester, day, 4)
+    uid = series_uid(created[0].series)
+    url = personal_url(requester)
+    calendar = icalendar.Calendar.from_ical(client.get(url).content)
+    assert {status for _start, status in _expanded(calendar, uid)} == {"TENTATIVE"}
+
+    services.booking_approve(booking=created[0], user=manager)
+    services.booking_decline(booking=created[2], user=manager, reason="Travaux")
+    calendar = icalendar.Calendar.from_ical(client.get(url).content)
+    assert _expanded(calendar, uid) == [
+        (created[0].start, "CONFIRMED"),
+        (created[1].start, "TENTATIVE"),
+        (created[3].start, "TENTATIVE"),
+    ]
+    assert len({str(v["UID"]) for v in calendar.walk("VEVENT")}) == 1
+
+
+def test_personal_feed_query_count_does_not_grow_with_the_number_of_series(
+    client, space, requester
+):
+    url = personal_url(requester)
+    day = next_week_day()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), len(vevents(response))
+
+    book(space, requester, local(day, 8), local(day, 9))
+    _series(space, requester, day, 3)
+    few, served = count()
+    assert served == 2
+    for offset in (1, 2, 3):
+        _series(space, requester, day + dt.timedelta(days=offset), 3)
+    many, served = count()
+    assert served == 5
+    assert many == few
