@@ -61,7 +61,7 @@ bench: catalogues
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 	SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false MFA_REQUIRED_FOR_STAFF=false \
-	BASE_URL=http://127.0.0.1:8000 CALENDAR_UID_DOMAIN=bench.essaim.localhost \
+	BASE_URL=http://127.0.0.1:8000 \
 	$(PY) manage.py bench_site $(BENCH_ARGS)
 
 lint: $(STAMP)

@@ -1,11 +1,15 @@
 """Attendee lists for organisers and editors, in the Wagtail admin, with a CSV export."""
 
+import dataclasses
+import zoneinfo
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from website import csvsafe
 from website.csvsafe import safe_cell as csv_cell  # noqa: F401 (its former name)
@@ -61,3 +65,103 @@ def event_registrations(request, page_id):
             "header_title": canonical.title,
         },
     )
+
+
+def recurrence_preview(request):
+    """The recurrence builder's preview, as JSON: the rule in words, the next dates in the
+    event's zone, every date of the series for the changes' date pickers, or why the rule
+    is refused. Reads the page form's start, end, time_zone, all_day and recurrence from the
+    query string; only people who can edit pages may ask."""
+    from django.http import JsonResponse
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    from .forms import RecurrencePreviewForm, series_date_choices
+    from .recurrence import describe_rule, next_dates, parse_rule, series_starts
+    from .services import RecurrenceError, recurrence_problem
+    from .wording import format_local_start
+
+    if not PagePermissionPolicy().user_has_any_permission(
+        request.user, {"add", "change", "publish"}
+    ):
+        return JsonResponse({"error": _("You cannot edit pages.")}, status=403)
+    form = RecurrencePreviewForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    rule = data.get("recurrence") or ""
+    parts = parse_rule(rule)
+    answer = {
+        "rule": rule,
+        "parts": _parts_json(parts),
+        "custom": bool(rule) and parts is None,
+        "words": "",
+        "problem": None,
+        "message": None,
+        "total": "",
+        "dates": [],
+        "choices": [],
+        "start": None,
+    }
+    start = data.get("start")
+    if start is None:
+        answer["message"] = _("Give the start of the first date to see the dates.")
+        return JsonResponse(answer)
+    time_zone, all_day = data["time_zone"], data.get("all_day", False)
+    local_start = timezone.localtime(start, zoneinfo.ZoneInfo(time_zone))
+    answer["start"] = {
+        "weekday": local_start.weekday(),
+        "day": local_start.day,
+        "nth": -1 if local_start.day > 28 else (local_start.day + 6) // 7,
+    }
+    if rule:
+        problem = recurrence_problem(text=rule, local_start=local_start)
+        if problem:
+            answer["problem"] = problem
+            return JsonResponse(answer)
+    answer["words"] = describe_rule(text=rule, local_start=local_start, all_day=all_day)
+    schedule = {"text": rule, "start": start, "end": data.get("end"), "time_zone": time_zone}
+    try:
+        starts = series_starts(**schedule, all_day=all_day)
+        upcoming = next_dates(**schedule, all_day=all_day, count=PREVIEW_DATES)
+    except RecurrenceError as error:  # checked above; kept for rules dateutil refuses late
+        answer["problem"] = str(error)
+        return JsonResponse(answer)
+    answer["choices"] = [
+        {"value": value, "label": label}
+        for value, label in series_date_choices(starts=starts, time_zone=time_zone, all_day=all_day)
+    ]
+    answer["dates"] = [
+        {"value": value, "label": label}
+        for value, label in series_date_choices(
+            starts=upcoming, time_zone=time_zone, all_day=all_day
+        )
+    ]
+    if not upcoming:
+        answer["message"] = _("Every date of this series is past.")
+    if rule and starts and starts[0] != start:
+        # The schedule leaves out a start the rule does not give (RFC 5545 leaves such a
+        # series undefined, and calendar programs show the start anyway): say so.
+        answer["message"] = _(
+            "The start, %(start)s, is not a date of this rule: the first date is %(first)s."
+        ) % {
+            "start": format_local_start(local_start, all_day=all_day),
+            "first": format_local_start(starts[0].astimezone(local_start.tzinfo), all_day=all_day),
+        }
+    if rule and (parts is None or parts.end != "never"):
+        answer["total"] = ngettext(
+            "%(count)s date in all", "%(count)s dates in all", len(starts)
+        ) % {"count": len(starts)}
+    return JsonResponse(answer)
+
+
+# The builder's preview lists this many dates; the changes' pickers get them all.
+PREVIEW_DATES = 10
+
+
+def _parts_json(parts):
+    if parts is None:
+        return None
+    values = dataclasses.asdict(parts)
+    values["weekdays"] = list(parts.weekdays)
+    values["until"] = parts.until.isoformat() if parts.until else None
+    values["end"] = parts.end
+    return values

@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
@@ -26,16 +26,15 @@ from wagtail.models import Locale
 from network.booking_notifications import (
     booking_changed_at,
     booking_feed_state,
-    booking_vevent,
-    feed_status,
+    requester_vevents,
 )
 from network.booking_selectors import BOOKING_CALENDAR_RELATED
 from network.models import Booking, Sector, Territory
 from website.cache import public_page
 
-from . import ical
+from . import ical, invites, wording
 from .feed_services import calendar_feed_token_regenerate
-from .models import CalendarFeedToken, EventPage, Occurrence, Registration
+from .models import CalendarCopy, CalendarFeedToken, EventKind, EventPage, Occurrence, Registration
 from .selectors import with_descendants
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -87,6 +86,27 @@ def filter_feed(queryset, params):
         ids = [pk for territory in territories for pk in with_descendants(territory)]
         queryset = queryset.filter(territory__in=ids)
     return queryset
+
+
+def feed_filter_problem(params):
+    """Why the site feed's filters cannot be followed, in words, or None: a calendar that
+    subscribed to a mistyped address would otherwise hold every event, silently."""
+    problems = []
+    kinds = [kind for kind in params.getlist("kind") if kind not in EventKind.values]
+    if kinds:
+        problems.append(
+            _("Unknown kind of event: %(values)s. Use one of: %(choices)s.")
+            % {"values": ", ".join(kinds), "choices": ", ".join(EventKind.values)}
+        )
+    for name, model, message in (
+        ("sector", Sector, _("Unknown sector: %(values)s.")),
+        ("territory", Territory, _("Unknown territory: %(values)s.")),
+    ):
+        asked = set(params.getlist(name))
+        known = set(model.objects.filter(slug__in=asked).values_list("slug", flat=True))
+        if asked - known:
+            problems.append(message % {"values": ", ".join(sorted(asked - known))})
+    return " ".join(problems) or None
 
 
 def _translations(canonicals):
@@ -189,6 +209,59 @@ def event_ics(request, uid):
     )
 
 
+@login_required
+@require_GET
+def registration_ics(request, token):
+    """What someone holds of an event, as a calendar file: exactly what their invites put in
+    their calendar (the series they follow, or their dates), under the event's UID and at the
+    SEQUENCE they were last sent, so that importing it changes nothing they hold. Offered
+    from the page of a confirmed seat of their own."""
+    registration = (
+        Registration.objects.filter(
+            token=token, user=request.user, status=Registration.Status.CONFIRMED
+        )
+        .select_related("occurrence")
+        .first()
+    )
+    if registration is None or registration.occurrence.status != Occurrence.Status.SCHEDULED:
+        raise Http404(_("You hold no seat for this date."))
+    canonical = live_canonical_events().filter(pk=registration.occurrence.event_id).first()
+    if canonical is None:
+        raise Http404(_("No published event has this address."))
+    page = _translations([canonical])[0]
+    holding = invites.holding_of(address=request.user.email, event=canonical)
+    copy = CalendarCopy.objects.filter(
+        recipient=request.user.email.lower(), event=canonical
+    ).first()
+    sequence = max(ical.event_sequence(canonical), copy.sequence if copy else 0)
+
+    def build():
+        vevents = ical.event_vevents(
+            page,
+            canonical=canonical,
+            held=None if holding.follows else list(holding.occurrences),
+            request=request,
+        )
+        return ical.calendar_from_vevents(
+            ical.with_sequence(vevents, sequence), name=page.title, refresh=False
+        )
+
+    return _calendar_response(
+        request,
+        validators=(
+            str(token),
+            sequence,
+            holding.follows,
+            tuple((o.pk, o.sequence) for o in holding.occurrences),
+            _page_validators([page], [canonical]),
+        ),
+        last_modified=_newest([page.last_published_at, canonical.last_published_at]),
+        build=build,
+        filename=f"{page.slug}.ics",
+        private=True,
+    )
+
+
 # What a feed's validators read of each page, without making the pages (a feed can hold
 # thousands): the same facts as ``_page_validators``.
 VALIDATOR_FIELDS = (
@@ -222,6 +295,9 @@ def feed(request):
     when the client's copy is stale and no other client's request has left the text in the
     cache (see ``_calendar_response``).
     """
+    problem = feed_filter_problem(request.GET)
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     events = not_long_past(filter_feed(live_canonical_events(prefetch=False), request.GET))
     canonical_rows = _validator_rows(events)
     rows = canonical_rows
@@ -231,7 +307,12 @@ def feed(request):
         translated = EventPage.objects.live().public().filter(locale=locale)
         rows = canonical_rows + _validator_rows(translated.filter(translation_key__in=keys))
     validators = tuple(sorted({(pk, str(published), place) for pk, _key, published, place in rows}))
-    name = _("Events of %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+    site = settings.WAGTAIL_SITE_NAME
+    if wording.starts_with_vowel(site):
+        # "Événements d’Essaim": French elides before a vowel.
+        name = pgettext("site name starting with a vowel", "Events of %(site)s") % {"site": site}
+    else:
+        name = _("Events of %(site)s") % {"site": site}
 
     def build():
         canonicals = list(live_canonical_events().filter(pk__in=[row[0] for row in canonical_rows]))
@@ -254,14 +335,18 @@ def feed(request):
 
 @require_GET
 def personal_feed(request, token):
-    """The dates a person registered for (or waits for), and the meeting spaces they booked,
-    at an address only they know.
+    """The dates a person holds a seat for, and the meeting spaces they booked, at an address
+    only they know.
 
-    Each date of a series is written as its own instance (RECURRENCE-ID) of the series' UID,
-    like the invites they were mailed; a place on the waiting list is TENTATIVE. A booking has
-    the UID of its invites; a request waiting for a manager is TENTATIVE; a declined, expired
-    or cancelled one leaves the feed (its CANCEL went out by mail), and still counts in the
-    validators, so that the feed's ETag and Last-Modified change when it leaves.
+    Each event is written with their seats only, under the event's UID: a series reduced to
+    their dates (``ical.event_vevents(held=…)``); a series they follow reaches them by mail,
+    not here. A place on the waiting list is not a seat: it shows on "my events", not here. A
+    booking has
+    the UID of its invites, and a series of bookings is one recurring VEVENT, as mailed
+    (``network.booking_notifications.requester_vevents``); a request waiting for a manager is
+    TENTATIVE; a declined, expired or cancelled one leaves the feed (its CANCEL went out by
+    mail), and still counts in the validators, so that the feed's ETag and Last-Modified
+    change when it leaves.
     """
     feed_token = CalendarFeedToken.objects.filter(token=token).select_related("user").first()
     if feed_token is None or not feed_token.user.is_active:
@@ -270,7 +355,7 @@ def personal_feed(request, token):
     registrations = list(
         Registration.objects.filter(
             user=feed_token.user,
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+            status=Registration.Status.CONFIRMED,
             occurrence__end__gte=cutoff,
         )
         .select_related("occurrence")
@@ -282,8 +367,12 @@ def personal_feed(request, token):
     by_event = {}
     for registration in registrations:
         by_event.setdefault(registration.occurrence.event_id, []).append(registration)
+    # Every row of a series with a recent date: its one VEVENT's rule, EXDATE and SEQUENCE
+    # are read from them all, as in the invites (one query still).
+    own_bookings = Booking.objects.filter(requested_by=feed_token.user)
+    recent_series = own_bookings.filter(end__gte=cutoff, series__isnull=False).values("series")
     bookings = list(
-        Booking.objects.filter(requested_by=feed_token.user, end__gte=cutoff)
+        own_bookings.filter(Q(end__gte=cutoff) | Q(series__in=recent_series))
         .select_related(*BOOKING_CALENDAR_RELATED)
         .order_by("start", "pk")
     )
@@ -291,25 +380,16 @@ def personal_feed(request, token):
     def build():
         vevents = []
         for page, canonical in zip(pages, canonicals, strict=True):
-            mine = by_event[canonical.pk]
-            instances = ical.event_vevents(
-                page,
-                canonical=canonical,
-                occurrences=[registration.occurrence for registration in mine],
-                request=request,
-            )
-            for vevent, registration in zip(instances, mine, strict=True):
-                waiting = registration.status == Registration.Status.WAITING
-                if waiting and vevent.get("STATUS") != "CANCELLED":
-                    vevent.pop("STATUS")
-                    vevent.add("status", "TENTATIVE")
-            vevents.extend(instances)
-        for booking in bookings:
-            status = feed_status(booking)
-            if status:
-                vevents.append(
-                    booking_vevent(booking, dtstamp=booking_changed_at(booking), status=status)
+            held = [
+                registration.occurrence
+                for registration in by_event[canonical.pk]
+                if registration.occurrence.status == Occurrence.Status.SCHEDULED
+            ]
+            if held:  # every date they held was cancelled: their calendar was told so
+                vevents.extend(
+                    ical.event_vevents(page, canonical=canonical, held=held, request=request)
                 )
+        vevents.extend(requester_vevents(bookings))
         name = _("My events on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
         return ical.calendar_from_vevents(vevents, name=name)
 
@@ -342,11 +422,15 @@ def personal_feed(request, token):
 @require_POST
 def feed_regenerate(request):
     """Give the person a new personal feed address; the old one stops working."""
+    replaced = CalendarFeedToken.objects.filter(user=request.user).exists()
     calendar_feed_token_regenerate(user=request.user)
-    messages.success(
-        request,
-        _("Your calendar has a new address. The previous one no longer works: subscribe again."),
-    )
+    if replaced:
+        text = _(
+            "Your calendar has a new address. The previous one no longer works: subscribe again."
+        )
+    else:
+        text = _("Your calendar address is ready: subscribe to it in your calendar application.")
+    messages.success(request, text)
     next_url = request.POST.get("next", "")
     # Only a path on this site: allowed_hosts=None refuses every URL that names a host.
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):

@@ -1,11 +1,21 @@
 """Forms of the events app."""
 
+import zoneinfo
+
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
 from events.models import ACCESSIBILITY_FEATURES, EventKind, EventPage
+from events.recurrence import series_starts
+from events.selectors import capacity_problem
+from events.widgets import ORPHAN_LABEL, instant_value
+from events.wording import format_local_start
 from network.forms import sector_filter_field, territory_filter_field
 from network.models import Sector, Territory
+from website.accounts.models import time_zone_choices
 from website.forms import FilterForm
 from website.notifications.models import Subscriber
 
@@ -153,3 +163,130 @@ class SubscribeForm(forms.Form):
             + [["sector", sector.pk] for sector in data["sectors"]]
             + [["territory", territory.pk] for territory in data["territories"]]
         )
+
+
+class RecurrencePreviewForm(forms.Form):
+    """What the recurrence builder's preview reads from the query string: the page form's
+    own values, the start in the admin's time zone as the page form reads it."""
+
+    start = forms.DateTimeField()
+    end = forms.DateTimeField(required=False)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, required=False)
+    all_day = forms.BooleanField(required=False)
+    recurrence = forms.CharField(required=False, max_length=300, strip=True)
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or settings.TIME_ZONE
+
+
+def series_date_choices(*, starts, time_zone, all_day):
+    """(value, label) options of a series' dates: the stored instant, the local date and time."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    return [
+        (instant_value(start), format_local_start(start.astimezone(zone), all_day=all_day))
+        for start in starts
+    ]
+
+
+class EventPageForm(WagtailAdminPageForm):
+    """The admin form of events: a change to one date names a date its series gives.
+
+    Each change's "date in the series" is a select of the dates of the saved schedule (the
+    builder's script refreshes them when the rule changes). A change whose date is not in the
+    series, as the form's start, time zone and rule give it, is refused, except a saved change
+    whose date left the rule since: it stays, marked, so that nothing saved is lost.
+    """
+
+    changes_formset = "occurrence_changes"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        formset = self.formsets.get(self.changes_formset)
+        if formset is None:
+            return
+        event = self.instance
+        starts = []
+        if event.start:
+            from events.services import RecurrenceError
+
+            try:
+                starts = series_starts(
+                    text=event.recurrence,
+                    start=event.start,
+                    end=event.end,
+                    time_zone=event.time_zone,
+                    all_day=event.all_day,
+                )
+            except RecurrenceError:
+                starts = []
+        zone = zoneinfo.ZoneInfo(event.time_zone or settings.TIME_ZONE)
+        choices = series_date_choices(
+            starts=starts, time_zone=zone.key, all_day=bool(event.all_day)
+        )
+        for form in formset.forms:
+            self._offer_dates(form, choices, zone, bool(event.all_day))
+
+    @staticmethod
+    def _offer_dates(form, choices, zone, all_day):
+        """The series' dates, and the change's own date when it is not one of them."""
+        widget = form.fields["original_start"].widget
+        current = None
+        if form.is_bound:
+            text = form.data.get(form.add_prefix("original_start")) or ""
+            try:
+                current = forms.DateTimeField().clean(text) if text else None
+            except forms.ValidationError:
+                current = None
+        elif form.instance.original_start:
+            current = form.instance.original_start
+        options = list(choices)
+        if current is not None and instant_value(current) not in {v for v, _label in options}:
+            label = str(ORPHAN_LABEL) % {
+                "date": format_local_start(current.astimezone(zone), all_day=all_day)
+            }
+            options.append((instant_value(current), label))
+            widget.orphans = {instant_value(current)}
+            options.sort(key=lambda option: option[0])
+        widget.choices = [("", gettext("Choose a date of the series")), *options]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Here, not in the model's clean(): publishing a revision cleans the page again, and
+        # seats taken since the editor saved must not make the moderator's approval fail
+        # (event_sync_occurrences then keeps each date's capacity at its seats).
+        capacity_error = capacity_problem(
+            event=self.instance, capacity=cleaned_data.get("capacity")
+        )
+        if capacity_error:
+            self.add_error("capacity", capacity_error)
+        formset = self.formsets.get(self.changes_formset)
+        start = cleaned_data.get("start")
+        if formset is None or start is None:
+            return cleaned_data
+        from events.services import RecurrenceError
+
+        try:
+            allowed = set(
+                series_starts(
+                    text=cleaned_data.get("recurrence") or "",
+                    start=start,
+                    end=cleaned_data.get("end"),
+                    time_zone=cleaned_data.get("time_zone") or self.instance.time_zone,
+                    all_day=bool(cleaned_data.get("all_day")),
+                )
+            )
+        except RecurrenceError:
+            return cleaned_data  # the model's clean says what is wrong with the rule
+        for form in formset.forms:
+            if not form.is_valid() or (formset.can_delete and formset._should_delete_form(form)):
+                continue
+            value = form.cleaned_data.get("original_start")
+            if value is None or value in allowed:
+                continue
+            if form.initial.get("original_start") == value:
+                continue  # saved before its date left the rule: kept, shown as such
+            form.add_error(
+                "original_start",
+                _("This date is not in the series: choose one of the dates its rule gives."),
+            )
+        return cleaned_data

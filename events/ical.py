@@ -12,7 +12,6 @@ when they already have it, pass the canonical page that holds the schedule, to s
 import datetime as dt
 import itertools
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
@@ -20,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur, vText
 
-from .models import AttendanceMode, OccurrenceChange
+from website.addresses import calendar_uid, page_url
+
+from . import wording
+from .models import AttendanceMode
 
 PRODID = "-//Essaim//Essaim//FR"
 FEED_REFRESH = dt.timedelta(hours=1)
@@ -37,7 +39,7 @@ def event_uid(event) -> str:
     """The calendar UID of an event: stored (the canonical page's translation key), never derived
     from a URL or a title, shared by its translations and by every output."""
     # Translations share the translation key of the canonical page: no lookup needed.
-    return f"{event.translation_key}@{_domain()}"
+    return calendar_uid(event.translation_key)
 
 
 def event_sequence(event, occurrence=None) -> int:
@@ -56,25 +58,28 @@ def _sequence(canonical, occurrence=None):
     return max([canonical.sequence, *(o.sequence for o in canonical.occurrences.all())])
 
 
-def event_vevents(event, *, canonical=None, occurrences=None, dtstamp=None, request=None):
+def event_vevents(event, *, canonical=None, held=None, dtstamp=None, request=None):
     """The VEVENTs of one event, with the texts of ``event`` and the schedule of its canonical page.
 
-    Without ``occurrences``: the whole event, i.e. one VEVENT for a single event, or the series
+    Without ``held``: the whole event, i.e. one VEVENT for a single event, or the series
     master (RRULE, EXDATE for cancelled dates) plus one VEVENT per moved date (RECURRENCE-ID).
-    With ``occurrences`` (rows of the canonical page): only those dates, as RECURRENCE-ID
-    instances of the series (or the single VEVENT of a single event), e.g. the dates someone
-    registered for. ``dtstamp`` defaults to the last publication (feeds); mails pass the time
-    the message is built.
+    With ``held`` (scheduled rows of the canonical page: the dates one person holds): a single
+    event as itself; a series reduced to those dates, the master's rule ending at the last of
+    them and excluding every other date, with a VEVENT for each of them that moved. So one
+    UID always carries everything a person holds of an event (calendar.md). ``dtstamp``
+    defaults to the last publication (feeds); mails pass the time the message is built.
     """
     canonical = canonical or _canonical(event)
     if dtstamp is None:
         dtstamp = _last_change(event, canonical) or timezone.now()
+    changes = {change.original_start: change for change in canonical.occurrence_changes.all()}
     common = _common_properties(event, canonical, request=request)
     uid = event_uid(canonical)
+    sequence = _sequence(canonical)
 
     if not canonical.recurrence:
-        occurrence = next(iter(occurrences or canonical.occurrences.all()), None)
-        vevent = _vevent(uid, common, dtstamp, _sequence(canonical))
+        occurrence = next(iter(held or canonical.occurrences.all()), None)
+        vevent = _vevent(uid, common, dtstamp, sequence)
         if occurrence is not None:
             start, end = occurrence.start, occurrence.end
             cancelled = occurrence.status == occurrence.Status.CANCELLED
@@ -84,46 +89,45 @@ def event_vevents(event, *, canonical=None, occurrences=None, dtstamp=None, requ
         vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         return [vevent]
 
-    if occurrences is not None:
-        return [
-            _occurrence_vevent(
-                uid,
-                common,
-                dtstamp,
-                canonical,
-                original_start=occurrence.original_start,
-                start=occurrence.start,
-                end=occurrence.end,
-                sequence=_sequence(canonical, occurrence),
-                cancelled=occurrence.status == occurrence.Status.CANCELLED,
-            )
-            for occurrence in occurrences
-        ]
-
-    master = _vevent(uid, common, dtstamp, _sequence(canonical))
+    rows = list(canonical.occurrences.all())
+    rule = _rrule(canonical)
+    if held is None:
+        shown = {row.original_start for row in rows if row.status == row.Status.SCHEDULED}
+        excluded = {
+            start for start, change in changes.items() if change.action == change.Action.CANCEL
+        }
+    else:
+        shown = {row.original_start for row in held}
+        last = max(shown)
+        rule.pop("COUNT", None)
+        rule["UNTIL"] = [_local(canonical, last) if canonical.all_day else last.astimezone(dt.UTC)]
+        excluded = {row.original_start for row in rows if row.original_start <= last} - shown
+    # DTSTART is always an instance for calendars, even when the rule does not give it.
+    if canonical.start not in shown and canonical.start not in {row.original_start for row in rows}:
+        excluded.add(canonical.start)
+    # A person who holds some dates hears of the changes to those only.
+    told_changes = changes if held is None else {k: v for k, v in changes.items() if k in shown}
+    master = _vevent(uid, _with_changes(common, canonical, told_changes), dtstamp, sequence)
     _add_times(master, canonical, canonical.start, canonical.end, utc=False)
-    master.add("rrule", _rrule(canonical))
-    changes = sorted(canonical.occurrence_changes.all(), key=lambda change: change.original_start)
-    cancelled = [c.original_start for c in changes if c.action == OccurrenceChange.Action.CANCEL]
-    if cancelled:
-        master.add("exdate", [_local(canonical, start) for start in cancelled])
+    master.add("rrule", rule)
+    if excluded:
+        master.add("exdate", [_local(canonical, start) for start in sorted(excluded)])
     master.add("status", "CONFIRMED")
     vevents = [master]
-    rows = {occurrence.original_start: occurrence for occurrence in canonical.occurrences.all()}
-    for change in changes:
-        if change.action != OccurrenceChange.Action.MOVE:
+    for row in sorted(rows, key=lambda row: row.original_start):
+        change = changes.get(row.original_start)
+        if row.original_start not in shown or change is None or change.action != change.Action.MOVE:
             continue
-        row = rows.get(change.original_start)
         vevents.append(
             _occurrence_vevent(
                 uid,
-                common,
+                _with_note(common, change.note),
                 dtstamp,
                 canonical,
-                original_start=change.original_start,
-                start=change.new_start,
-                end=change.new_end,
-                sequence=_sequence(canonical, row) if row else canonical.sequence,
+                original_start=row.original_start,
+                start=row.start,
+                end=row.end,
+                sequence=_sequence(canonical, row),
                 cancelled=False,
             )
         )
@@ -176,41 +180,23 @@ def calendar_from_vevents(vevents, *, method=PUBLISH, name=None, refresh=True):
     return calendar
 
 
-def invite_calendar(
-    event,
-    *,
-    attendee_email,
-    attendee_name="",
-    method,
-    occurrence=None,
-    sequence=None,
-    dtstamp=None,
-    canonical=None,
-    request=None,
-):
-    """An iTIP message (RFC 5546) for one recipient: METHOD:REQUEST or METHOD:CANCEL.
+def invite_calendar(vevents, *, method, attendee_email, attendee_name="", sequence=None):
+    """An iTIP message (RFC 5546) for one recipient: METHOD:REQUEST or METHOD:CANCEL of
+    ``vevents`` (one UID: one event, or one booking).
 
-    Exactly one ATTENDEE, the recipient, who registered on the site (PARTSTAT=ACCEPTED). With
-    ``occurrence``, only that date of a series (RECURRENCE-ID). CANCEL carries STATUS:CANCELLED
-    and no VALARM. ``sequence`` lets the caller pass a counter it bumped for this message (a
-    registration cancelled while the event did not change); the stored one is the floor.
-    DTSTAMP is the time the message is built.
+    Exactly one ATTENDEE, the recipient, who registered on the site (PARTSTAT=ACCEPTED).
+    A CANCEL carries the series alone, with STATUS:CANCELLED and no VALARM. ``sequence``, when
+    given, is the message's SEQUENCE on every component (``events.invites`` keeps it above
+    everything sent to the recipient before).
     """
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"An invite is a REQUEST or a CANCEL, not {method!r}.")
-    canonical = canonical or _canonical(event)
-    dtstamp = dtstamp or timezone.now()
-    occurrences = [occurrence] if occurrence is not None else None
-    vevents = event_vevents(
-        event, canonical=canonical, occurrences=occurrences, dtstamp=dtstamp, request=request
-    )
     if method == CANCEL:
         # Cancelling the series cancels its moved dates with it: the master is enough.
         vevents = vevents[:1]
+    if sequence is not None:
+        with_sequence(vevents, sequence)
     for vevent in vevents:
-        if sequence is not None and sequence > vevent["SEQUENCE"]:
-            vevent.pop("SEQUENCE")
-            vevent.add("sequence", sequence)
         if method == CANCEL:
             vevent.pop("STATUS", None)
             vevent.add("status", "CANCELLED")
@@ -227,15 +213,19 @@ def invite_calendar(
     return calendar_from_vevents(vevents, method=method, refresh=False)
 
 
+def with_sequence(vevents, sequence):
+    """``vevents`` with one SEQUENCE on every component (one UID: one counter)."""
+    for vevent in vevents:
+        vevent.pop("SEQUENCE")
+        vevent.add("sequence", sequence)
+    return vevents
+
+
 # Building blocks.
 
 
 def _canonical(event):
     return event.canonical
-
-
-def _domain():
-    return urlsplit(settings.BASE_URL).hostname or "localhost"
 
 
 def _last_change(event, canonical):
@@ -254,7 +244,7 @@ def organiser_address(event):
 def _common_properties(event, canonical, *, request=None):
     """What every VEVENT of an event carries besides UID, DTSTAMP and SEQUENCE, as (name, value)
     pairs in a stable order."""
-    url = event.get_full_url(request)
+    url = page_url(event, request)
     properties = [("summary", event.title)]
     lines = [event.summary.strip()] if event.summary.strip() else []
     if url:
@@ -262,7 +252,7 @@ def _common_properties(event, canonical, *, request=None):
     if canonical.online_url and canonical.attendance_mode != AttendanceMode.IN_PERSON:
         lines.append(_("Join online: %(url)s") % {"url": canonical.online_url})
     properties.append(("description", "\n\n".join(lines)))
-    location = _location(event, canonical)
+    location = location_of(event, canonical)
     if location:
         properties.append(("location", location))
     place = canonical.place
@@ -275,8 +265,9 @@ def _common_properties(event, canonical, *, request=None):
     return properties
 
 
-def _location(event, canonical):
-    # ``place``: a booked meeting space gives the venue (EventPage.place).
+def location_of(event, canonical):
+    """LOCATION: the venue and address (a booked space's: ``EventPage.place``), or the join link
+    of an event that is only online."""
     place, schedule_place = event.place, canonical.place
     venue = (place.name or schedule_place.name).strip()
     address = ", ".join(
@@ -288,6 +279,44 @@ def _location(event, canonical):
     if not parts and canonical.attendance_mode == AttendanceMode.ONLINE:
         return canonical.online_url
     return ", ".join(parts)
+
+
+def change_in_words(canonical, change):
+    """A changed date's line in calendars, in the active language and the event's zone:
+    "Date moved: Tuesday 4 May 2027, 6 p.m. → Thursday 6 May 2027, 6:30 p.m. (note)"."""
+    zone = canonical.zone
+    when = wording.moment_in_words(timezone.localtime(change.original_start, zone))
+    if change.action == change.Action.CANCEL:
+        what = _("Date cancelled: %(date)s") % {"date": when}
+    else:
+        new = wording.moment_in_words(timezone.localtime(change.new_start, zone))
+        what = _("Date moved: %(date)s → %(new)s") % {"date": when, "new": new}
+    return f"{what} ({change.note})" if change.note else what
+
+
+def _with_changes(common, canonical, changes):
+    """The properties of a series: its description ends with its cancelled and moved dates, with
+    the organiser's notes (a calendar shows no other trace of an excluded date)."""
+    lines = [
+        change_in_words(canonical, change)
+        for _start, change in sorted(changes.items())
+        if change.note or change.action == change.Action.CANCEL
+    ]
+    if not lines:
+        return common
+    return [
+        (name, f"{value}\n\n" + "\n".join(lines) if name == "description" else value)
+        for name, value in common
+    ]
+
+
+def _with_note(common, note):
+    """The properties of a moved date: the organiser's note first in its description."""
+    if not note:
+        return common
+    return [
+        (name, f"{note}\n\n{value}" if name == "description" else value) for name, value in common
+    ]
 
 
 def _vevent(uid, common, dtstamp, sequence):

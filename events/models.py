@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -28,9 +29,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from network.wagtail_hooks import PublishedActorChooserWidget
 from website.accounts.models import time_zone_choices  # also named in migrations
 from website.blocks import BodyBlock
 from website.cache import CachedPageMixin
+from website.currencies import currency_choices
+
+from .widgets import RecurrenceWidget, SeriesDateSelect
 
 
 class EventKind(models.TextChoices):
@@ -359,7 +364,9 @@ class Place:
 class EventPage(CachedPageMixin, Page):
     """One event, or a series of them when it has a recurrence rule."""
 
-    cache_scopes = ("events", "spaces")  # seats left; a booked space is its place
+    # Seats left; a booked space is its place; the organising actor and the sectors and
+    # territory named on the page come from the directory.
+    cache_scopes = ("events", "spaces", "directory")
 
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     summary = models.TextField(_("summary"), max_length=400)
@@ -435,6 +442,17 @@ class EventPage(CachedPageMixin, Page):
     # Who and for whom.
     organiser_name = models.CharField(_("organiser"), max_length=200)
     organiser_email = models.EmailField(_("organiser's e-mail"), blank=True)
+    # When an actor of the directory organises it: the page and search engines link its profile.
+    organiser_actor = models.ForeignKey(
+        "network.Actor",
+        verbose_name=_("organising actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organised_events",
+        limit_choices_to={"status": "published"},
+        help_text=_("An actor of the directory: its profile is linked from the event's page."),
+    )
     sectors = ParentalManyToManyField(
         "network.Sector", verbose_name=_("sectors"), blank=True, related_name="events"
     )
@@ -456,7 +474,9 @@ class EventPage(CachedPageMixin, Page):
         validators=[MinValueValidator(0)],
         help_text=_("Leave empty when the event is free."),
     )
-    price_currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    price_currency = models.CharField(
+        _("currency"), max_length=3, choices=currency_choices, default="EUR"
+    )
     price_details = models.CharField(_("price details"), max_length=200, blank=True)
 
     # Accessibility, structured so that people can filter on it.
@@ -494,7 +514,14 @@ class EventPage(CachedPageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
                 FieldRowPanel([FieldPanel("time_zone"), FieldPanel("all_day")]),
-                FieldPanel("recurrence"),
+                FieldPanel(
+                    "recurrence",
+                    widget=RecurrenceWidget,
+                    help_text=_(
+                        "Build the rule with the fields below; the preview shows the dates "
+                        "it gives. Experts can type it as text under “Advanced”."
+                    ),
+                ),
                 InlinePanel("occurrence_changes", label=_("Changes to single dates")),
             ],
             heading=_("When"),
@@ -515,6 +542,7 @@ class EventPage(CachedPageMixin, Page):
             [
                 FieldPanel("organiser_name"),
                 FieldPanel("organiser_email"),
+                FieldPanel("organiser_actor", widget=PublishedActorChooserWidget),
                 FieldPanel("sectors"),
                 FieldPanel("territory"),
                 FieldPanel("audience"),
@@ -551,6 +579,13 @@ class EventPage(CachedPageMixin, Page):
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
+
+    @classproperty
+    def base_form_class(cls):
+        # Named when Wagtail builds the form: events.forms imports this module.
+        from events.forms import EventPageForm
+
+        return EventPageForm
 
     class Meta:
         verbose_name = _("event")
@@ -694,10 +729,28 @@ class EventPage(CachedPageMixin, Page):
                     user=request.user, occurrence__in=occurrences
                 ).exclude(status=Registration.Status.CANCELLED)
             }
+        changes = {change.original_start: change for change in canonical.occurrence_changes.all()}
         for occurrence in occurrences:
             occurrence.my_registration = mine.get(occurrence.pk)
+            # The organiser's word on a cancelled or moved date, and the date it replaces.
+            occurrence.change = changes.get(occurrence.original_start)
+        rule_in_words = ""
+        if canonical.recurrence:
+            from events.recurrence import describe_rule
+
+            rule_in_words = describe_rule(
+                text=canonical.recurrence,
+                local_start=canonical.local_start,
+                all_day=canonical.all_day,
+            )
         context.update(
             occurrences=occurrences,
+            # What the page says of "when": the next date, never the series' first start,
+            # which a change may have moved (one date is never shown with two times).
+            next_occurrence=next(
+                (o for o in occurrences if o.status == Occurrence.Status.SCHEDULED), None
+            ),
+            rule_in_words=rule_in_words,
             schedule=canonical,
             sectors=list(canonical.sectors.all()),
             uid=canonical.translation_key,
@@ -725,7 +778,7 @@ class OccurrenceChange(Orderable):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     panels = [
-        FieldPanel("original_start"),
+        FieldPanel("original_start", widget=SeriesDateSelect),
         FieldPanel("action"),
         FieldRowPanel([FieldPanel("new_start"), FieldPanel("new_end")]),
         FieldPanel("note"),
@@ -960,3 +1013,33 @@ class Subscription(models.Model):
         if self.target == self.Target.TERRITORY:
             return str(self.territory)
         return self.event.title
+
+
+class CalendarCopy(models.Model):
+    """What one address's calendar was last told about one event, by mail.
+
+    Every invite about an event carries the recipient's whole current holding of it (the
+    series they follow, or only the dates they registered for: ``events.invites``), at a
+    SEQUENCE above the last one sent to them. A calendar keeps, per UID, the version with the
+    highest SEQUENCE it has seen; so whichever path a message took (a registration, a follow,
+    an update, a cancellation) it never goes backwards, and following a series and
+    registering for some of its dates never cancel each other. ``told`` is what that message
+    said (each date held, the place): an update is sent only when it differs, and says how.
+    """
+
+    recipient = models.EmailField(_("address"))
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="calendar_copies")
+    sequence = models.PositiveIntegerField(default=0)
+    told = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar copy")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event"], name="events_one_calendar_copy_per_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.event_id} · {self.sequence}"

@@ -11,8 +11,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from website.addresses import absolute_url, page_url
 from website.notifications.models import Delivery
 from website.notifications.registry import renderer
 from website.notifications.services import notification_create
@@ -25,8 +27,9 @@ from website.notifications.subscribers import (
 )
 from website.selectors import localized_pages
 
-from . import ical
-from .models import EventPage, Occurrence, Registration, Subscription
+from . import ical, invites, wording
+from .models import EventPage, Occurrence, Registration
+from .selectors import with_waiting_position
 from .subscriptions import ANNOUNCED, SERIES, TOPICS, series_changed_notify, series_scope
 
 CONFIRMED = "events.registration.confirmed"
@@ -37,6 +40,8 @@ REMINDER = "events.registration.reminder"
 
 # Edits of an event within this delay become one update per attendee.
 UPDATE_DELAY = dt.timedelta(minutes=5)
+# What an invite reads of the event's canonical page: its dates and their changes.
+INVITE_PREFETCH = ("occurrences", "occurrence_changes")
 
 
 def registration_notify(*, registration, change):
@@ -60,12 +65,13 @@ def registration_notify(*, registration, change):
 
 
 def event_changed_notify(*, event, delay=UPDATE_DELAY, withdrawn=False):
-    """Tell each confirmed attendee of an upcoming date that the event changed (time, place,
-    status or rule), with an updated invite, or a CANCEL when their date was cancelled; and
-    series subscribers, with the updated series or its CANCEL when ``withdrawn``.
+    """Tell each confirmed attendee of an upcoming date, and each follower of the series, that
+    the event changed (time, place, status or rule), or was withdrawn.
 
-    Runs in the transaction of the change. The update waits ``delay``; a newer change in the
-    meantime supersedes it, so a burst of edits sends one message per person.
+    Runs in the transaction of the change. What each person is sent is decided when the mail
+    leaves (``events.invites``): their holding as it is then, and nothing for those whose
+    holding did not change. The update waits ``delay``; a newer change in the meantime
+    supersedes it, so a burst of edits sends one message per person.
     """
     registrations = Registration.objects.filter(
         occurrence__event=event,
@@ -116,17 +122,20 @@ class InviteEmail(EmailMultiAlternatives):
 @renderer(REMINDER)
 def registration_message(delivery):
     registration = (
-        Registration.objects.select_related("user", "occurrence__event")
+        with_waiting_position(Registration.objects.all())
+        .select_related("user", "occurrence__event")
         .filter(pk=delivery.notification.payload.get("registration"))
         .first()
     )
     if registration is None:
         return None
     user, occurrence = registration.user, registration.occurrence
-    event = occurrence.event
+    # With what the invite, the holding and the facts read of it, loaded once.
+    event = EventPage.objects.prefetch_related(*INVITE_PREFETCH).get(pk=occurrence.event_id)
+    occurrence.event = event
     kind = delivery.notification.kind
     if kind in (UPDATED, REMINDER) and registration.status != Registration.Status.CONFIRMED:
-        return None  # they cancelled meanwhile: their CANCEL already went out
+        return None  # they cancelled meanwhile: their calendar was told then
     date_cancelled = occurrence.status == Occurrence.Status.CANCELLED
     if kind == REMINDER and (
         date_cancelled or not event.live or occurrence.start <= timezone.now()
@@ -136,6 +145,19 @@ def registration_message(delivery):
     links = mail_links(user.email, REMINDERS, user.preferred_language)
     with translation.override(user.preferred_language), timezone.override(zone):
         page = _localized(event, user.preferred_language)
+        invite = None
+        if kind != REMINDER:
+            invite = invites.render_invite(
+                address=delivery.recipient,
+                attendee_name=user.get_display_name(),
+                page=page,
+                canonical=event,
+                # An update tells only those whose calendar changes; a place on the waiting
+                # list changes nothing in it.
+                only_if_changed=kind in (UPDATED, WAITING),
+            )
+            if kind == UPDATED and invite is None:
+                return None
         context = {
             "user": user,
             "registration": registration,
@@ -143,38 +165,112 @@ def registration_message(delivery):
             if kind == UPDATED and date_cancelled
             else kind.rsplit(".", 1)[1],
             "occurrence": occurrence,
+            "promoted": delivery.notification.key.endswith(":promoted"),
+            "position": registration.waiting_position,
             "event": page,
-            "event_url": settings.BASE_URL + (page.url or ""),
-            "registration_url": settings.BASE_URL
-            + reverse("events:registration", args=[registration.token]),
+            "facts": event_facts(page, event, occurrence, zone),
+            "invite": invite,
+            "changes": _changes_in_words(invite, event, page),
+            "event_url": page_url(page),
+            "registration_url": absolute_url(
+                reverse("events:registration", args=[registration.token])
+            ),
             **links,
         }
         subject = render_to_string("events/mail/registration_subject.txt", context).strip()
         text = render_to_string("events/mail/registration.txt", context)
         html = render_to_string("events/mail/registration.html", context)
-        if kind in (WAITING, REMINDER):
-            message = EmailMultiAlternatives(subject, text, to=[delivery.recipient])
-            message.attach_alternative(html, "text/html")
-            return add_unsubscribe_headers(message, links)
-        cancel = kind == CANCELLED or (kind == UPDATED and date_cancelled)
-        method = ical.CANCEL if cancel else ical.REQUEST
-        calendar = ical.invite_calendar(
-            page,
-            attendee_email=delivery.recipient,
-            attendee_name=user.get_display_name(),
-            method=method,
-            occurrence=occurrence if event.recurrence else None,
-            sequence=_sequence(event, occurrence, cancel),
+    return _mail(subject, text, html, delivery.recipient, invite, links)
+
+
+def _mail(subject, text, html, recipient, invite, links):
+    """A mail with its invite (RFC 6047) when there is one, else a plain one."""
+    if invite is None:
+        message = EmailMultiAlternatives(subject, text, to=[recipient])
+        message.attach_alternative(html, "text/html")
+    else:
+        message = InviteEmail(
+            subject,
+            text,
+            to=[recipient],
+            html=html,
+            calendar=invite.calendar.to_ical(),
+            method=invite.method,
         )
-    message = InviteEmail(
-        subject,
-        text,
-        to=[delivery.recipient],
-        html=html,
-        calendar=calendar.to_ical(),
-        method=method,
-    )
     return add_unsubscribe_headers(message, links)
+
+
+def event_facts(page, canonical, occurrence, reader_zone):
+    """What every mail about an event tells: when (in the event's zone, and the reader's when
+    its clock differs), where or the join link, the organiser's note on the date."""
+    from .recurrence import describe_rule
+
+    change = None
+    if occurrence is not None:
+        change = next(
+            (
+                c
+                for c in canonical.occurrence_changes.all()
+                if c.original_start == occurrence.original_start
+            ),
+            None,
+        )
+    place = canonical.place if page.booking_id is None else page.place
+    address = ", ".join(line.strip() for line in place.address.splitlines() if line.strip())
+    online = canonical.online_url if canonical.attendance_mode != "in_person" else ""
+    return {
+        "when": wording.when_for_reader(
+            occurrence.start if occurrence else canonical.start,
+            occurrence.end if occurrence else canonical.end,
+            canonical.time_zone,
+            reader_zone,
+            all_day=canonical.all_day,
+        ),
+        "rule": describe_rule(
+            text=canonical.recurrence, local_start=canonical.local_start, all_day=canonical.all_day
+        )
+        if canonical.recurrence and occurrence is None
+        else "",
+        "place": ", ".join(part for part in ((place.name or "").strip(), address) if part)
+        if canonical.attendance_mode != "online"
+        else "",
+        "online": online,
+        "note": change.note if change else "",
+    }
+
+
+def _changes_in_words(invite, canonical, page):
+    """The lines of "what changed" since the person's last invite: moved, cancelled, new dates
+    and the place."""
+    if invite is None:
+        return []
+    zone = canonical.time_zone
+    lines = []
+    for change in invite.changes:
+        if change.before and change.after:
+            line = _("Date moved: %(before)s → %(after)s") % {
+                "before": wording.span_in_words(*change.before, zone, all_day=canonical.all_day),
+                "after": wording.span_in_words(*change.after, zone, all_day=canonical.all_day),
+            }
+        elif change.before and change.cancelled:
+            line = _("Date cancelled: %(date)s") % {
+                "date": wording.span_in_words(*change.before, zone, all_day=canonical.all_day)
+            }
+        elif change.before:
+            line = _("No longer in your calendar: %(date)s") % {
+                "date": wording.span_in_words(*change.before, zone, all_day=canonical.all_day)
+            }
+        else:
+            line = _("New date: %(date)s") % {
+                "date": wording.span_in_words(*change.after, zone, all_day=canonical.all_day)
+            }
+        lines.append(f"{line} ({change.note})" if change.note else line)
+    if invite.place_before is not None:
+        lines.append(
+            _("Place: %(before)s → %(after)s")
+            % {"before": invite.place_before, "after": invites.place_of(page, canonical)}
+        )
+    return lines
 
 
 def _localized(event, language):
@@ -186,54 +282,68 @@ def _localized(event, language):
 @renderer(SERIES)
 def series_message(delivery):
     """A whole series (a committee, say) in the calendar of someone who follows it:
-    REQUEST when they subscribe and when it changes, CANCEL when they leave or it ends."""
+    the series when they follow it and when it changes; when they leave it or it is withdrawn,
+    what they still hold of it (the dates they registered for), or its CANCEL."""
     payload = delivery.notification.payload
-    event = EventPage.objects.filter(pk=payload["event"]).first()
+    event = EventPage.objects.filter(pk=payload["event"]).prefetch_related(*INVITE_PREFETCH).first()
     if event is None:
         return None
-    method = payload["method"]
-    if method == ical.REQUEST and (
-        not event.live or not Subscription.objects.filter(pk=payload["subscription"]).exists()
-    ):
-        return None  # withdrawn or unsubscribed meanwhile: a CANCEL follows or went out
+    change = payload.get("change") or ("request" if payload["method"] == ical.REQUEST else "cancel")
     language, zone_name, user = recipient_preferences(delivery.recipient)
+    zone = zoneinfo.ZoneInfo(zone_name)
     links = mail_links(delivery.recipient, series_scope(event), language)
-    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone_name)):
+    with translation.override(language), timezone.override(zone):
         page = _localized(event, language)
-        next_date = (
-            event.occurrences.filter(status=Occurrence.Status.SCHEDULED, end__gte=timezone.now())
-            .order_by("start")
-            .first()
+        invite = invites.render_invite(
+            address=delivery.recipient,
+            attendee_name=user.get_display_name() if user else "",
+            page=page,
+            canonical=event,
+            only_if_changed=change == "update",
+        )
+        if invite is None and change in ("update", "request", "withdrawn"):
+            return None  # their calendar already holds it as it is
+        now = timezone.now()
+        next_date = min(
+            (
+                o
+                for o in event.occurrences.all()
+                if o.status == Occurrence.Status.SCHEDULED and o.end >= now
+            ),
+            key=lambda occurrence: occurrence.start,
+            default=None,
         )
         context = {
             "user": user,
             "event": page,
-            "cancel": method == ical.CANCEL,
-            "withdrawn": not event.live,
+            "change": change,
+            "cancel": change in ("cancel", "withdrawn"),
+            "withdrawn": change == "withdrawn" or not event.live,
+            "invite": invite,
+            "keeps_dates": invite is not None and invite.method == ical.REQUEST,
             "next_date": next_date,
-            "event_url": settings.BASE_URL + (page.url or ""),
+            "facts": event_facts(page, event, None, zone)
+            if next_date is None
+            else {**event_facts(page, event, next_date, zone), "rule": _rule(event)},
+            "changes": _changes_in_words(invite, event, page),
+            "event_url": page_url(page),
             "language": language,
             **links,
         }
         subject = " ".join(render_to_string("events/mail/series_subject.txt", context).split())
         text = render_to_string("events/mail/series.txt", context)
         html = render_to_string("events/mail/series.html", context)
-        calendar = ical.invite_calendar(
-            page,
-            attendee_email=delivery.recipient,
-            attendee_name=user.get_display_name() if user else "",
-            method=method,
-            sequence=ical.event_sequence(event) + (1 if method == ical.CANCEL else 0),
-        )
-    message = InviteEmail(
-        subject,
-        text,
-        to=[delivery.recipient],
-        html=html,
-        calendar=calendar.to_ical(),
-        method=method,
+    return _mail(subject, text, html, delivery.recipient, invite, links)
+
+
+def _rule(event):
+    from .recurrence import describe_rule
+
+    if not event.recurrence:
+        return ""
+    return describe_rule(
+        text=event.recurrence, local_start=event.local_start, all_day=event.all_day
     )
-    return add_unsubscribe_headers(message, links)
 
 
 @functools.lru_cache(maxsize=32)
@@ -250,7 +360,10 @@ def _announced(event_pk, published_at, language, _bucket):
         .order_by("start")
         .first()
     )
-    return page, calendar, next_date
+    with translation.override(language):
+        # The same for every reader but the time in their zone (``when``, per mail).
+        facts = {**event_facts(page, event, next_date, None), "rule": _rule(event)}
+    return page, calendar, next_date, facts
 
 
 @renderer(ANNOUNCED)
@@ -264,13 +377,27 @@ def announcement_message(delivery):
     links = mail_links(delivery.recipient, TOPICS, language)
     # Kept five minutes at most: a translation published meanwhile is not missed for long.
     bucket = int(time.time() // 300)
-    page, calendar, next_date = _announced(event.pk, event.last_published_at, language, bucket)
+    page, calendar, next_date, facts = _announced(
+        event.pk, event.last_published_at, language, bucket
+    )
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone_name)):
+        if next_date is not None:
+            facts = {
+                **facts,
+                "when": wording.when_for_reader(
+                    next_date.start,
+                    next_date.end,
+                    event.time_zone,
+                    zone_name,
+                    all_day=event.all_day,
+                ),
+            }
         context = {
             "user": user,
             "event": page,
             "next_date": next_date,
-            "event_url": settings.BASE_URL + (page.url or ""),
+            "facts": facts,
+            "event_url": page_url(page),
             "language": language,
             **links,
         }
@@ -283,9 +410,3 @@ def announcement_message(delivery):
     message.attach_alternative(html, "text/html")
     message.attach("event.ics", calendar, "text/calendar")
     return add_unsubscribe_headers(message, links)
-
-
-def _sequence(event, occurrence, cancel):
-    """A CANCEL must carry a higher SEQUENCE than the REQUEST it withdraws (RFC 5546)."""
-    sequence = ical.event_sequence(event, occurrence if event.recurrence else None)
-    return sequence + 1 if cancel else sequence

@@ -2,11 +2,14 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django.utils.translation import ngettext
 from wagtail.models import Locale, Page
 
+from events import wording
 from events.models import AttendanceMode, EventPage, Occurrence, OccurrenceQuerySet, Registration
 from website.selectors import localized_pages
 
@@ -165,12 +168,41 @@ def _start_of_day(day, zone):
 
 
 def registrations_of(*, user):
-    """A person's active registrations, soonest first, with their events, in two queries."""
+    """A person's active registrations, soonest first, with their events and, for a place on
+    a waiting list, its position (``waiting_position``), in one query."""
     return list(
-        Registration.objects.filter(user=user)
-        .exclude(status=Registration.Status.CANCELLED)
+        with_waiting_position(
+            Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
+        )
         .select_related("occurrence__event", "occurrence__event__locale")
         .order_by("occurrence__start")
+    )
+
+
+def with_waiting_position(registrations):
+    """Registrations with ``waiting_position``: 1 for the first person waiting for a seat of
+    that date (the next seat that frees up is theirs), and so on; None for the others."""
+    ahead = (
+        Registration.objects.filter(
+            occurrence=OuterRef("occurrence"), status=Registration.Status.WAITING
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("occurrence")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return registrations.annotate(
+        waiting_position=Case(
+            When(
+                status=Registration.Status.WAITING,
+                then=Coalesce(Subquery(ahead), Value(0)) + 1,
+            ),
+            default=None,
+        )
     )
 
 
@@ -181,3 +213,30 @@ def registrations_for_event(*, event):
         .select_related("user", "occurrence")
         .order_by("occurrence__start", "status", "created_at")
     )
+
+
+def capacity_problem(*, event, capacity):
+    """Why ``event``'s capacity cannot go down to ``capacity``, in words, or None: people
+    already hold more seats on an upcoming date (translations take their seats from the
+    French page: not checked)."""
+    if capacity is None or event.pk is None or event.canonical.pk != event.pk:
+        return None
+    fullest = (
+        Occurrence.objects.filter(
+            event_id=event.pk,
+            status=Occurrence.Status.SCHEDULED,
+            end__gte=timezone.now(),
+            seats_taken__gt=capacity,
+        )
+        .order_by("-seats_taken", "start")
+        .first()
+    )
+    if fullest is None:
+        return None
+    local = timezone.localtime(fullest.start, event.zone)
+    return ngettext(
+        "%(count)d person already holds a seat on %(date)s: the capacity cannot go "
+        "below %(count)d.",
+        "%(count)d people already hold a seat on %(date)s: the capacity cannot go below %(count)d.",
+        fullest.seats_taken,
+    ) % {"count": fullest.seats_taken, "date": wording.moment_in_words(local)}

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from network.models import Sector, Territory
+from website.addresses import page_url
 from website.notifications import registry
 from website.notifications.models import Delivery, Subscriber
 from website.notifications.services import notification_create
@@ -85,12 +86,20 @@ def subscription_remove(*, subscription, subscriber):
 
 
 def _series_notify(subscription, change, method, *, send_at=None):
+    """Record the mail a follower gets: ``change`` says why ("request" when they follow,
+    "cancel" when they leave, "update", "withdrawn"); the invite itself carries what they
+    hold when it leaves (``events.invites``)."""
     event = subscription.event
     notification_create(
         kind=SERIES,
         key=f"{SERIES}:{subscription.pk}:{change}:{event.sequence}",
         recipients=[subscription.subscriber.email],
-        payload={"event": event.pk, "subscription": subscription.pk, "method": method},
+        payload={
+            "event": event.pk,
+            "subscription": subscription.pk,
+            "method": method,
+            "change": change,
+        },
         send_at=send_at,
     )
 
@@ -202,6 +211,14 @@ def _confirm(subscriber, targets):
                 continue
 
 
+@registry.address_forgetter
+def _forget(addresses):
+    """What the calendars of a deleted account's addresses were told."""
+    from .models import CalendarCopy
+
+    CalendarCopy.objects.filter(recipient__in=addresses).delete()
+
+
 @registry.unsubscribe_handler
 def _unsubscribe(subscriber, scope):
     subscriptions = subscriber.event_subscriptions.select_related("event", "subscriber")
@@ -245,7 +262,7 @@ def _digest(subscriber, object_ids):
     entries = [
         {
             "title": page.title,
-            "url": page.full_url,
+            "url": page_url(page),
             "when": date_format(timezone.localtime(event.start), "DATETIME_FORMAT"),
             "summary": page.summary,
         }

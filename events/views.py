@@ -17,7 +17,7 @@ from website.selectors import localized_pages
 from . import services, subscriptions
 from .forms import SubscribeForm
 from .models import CalendarFeedToken, EventPage, Occurrence, Registration, Subscription
-from .selectors import registrations_of
+from .selectors import registrations_of, with_waiting_position
 
 
 @login_required
@@ -46,6 +46,11 @@ def _own_registration(request, token):
 @require_GET
 def registration_detail(request, token):
     registration = _own_registration(request, token)
+    registration.waiting_position = (
+        with_waiting_position(Registration.objects.filter(pk=registration.pk))
+        .values_list("waiting_position", flat=True)
+        .get()
+    )
     event = registration.occurrence.event
     return render(
         request,

@@ -59,3 +59,14 @@ def keep_events_until_people_are_told(request, page):
         return None
     messages.error(request, reason)
     return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+@hooks.register("register_admin_urls")
+def register_recurrence_preview_url():
+    return [
+        path(
+            "events/recurrence-preview/",
+            admin_views.recurrence_preview,
+            name="events_recurrence_preview",
+        )
+    ]

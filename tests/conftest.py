@@ -68,6 +68,18 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_site():
+    """Each test starts in the site's language: a view run by the test client activates the
+    language of its request and leaves it active in this thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _mail_through_celery(settings):
     """Django's test set-up swaps EMAIL_BACKEND for locmem; put ours back so every test sends
     mail the way production does: queued after commit, delivered by the task (to locmem here)."""
@@ -102,8 +114,59 @@ def ensure_site_base():
         )
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
-    for name in ("Editors", "Moderators"):
-        Group.objects.get_or_create(name=name)
+    created = [Group.objects.get_or_create(name=name)[1] for name in ("Editors", "Moderators")]
+    if any(created):
+        _restore_what_migrations_give_groups()
+
+
+def _restore_what_migrations_give_groups():
+    """After a live-server or transactional test flushed the database: the admin, page, image
+    and document permissions and the moderation workflow that Wagtail's and our data
+    migrations give editors and moderators (editors submit, moderators publish)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Page,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    # The permissions themselves survive a flush (post_migrate makes them again): give them.
+    admin_access = Permission.objects.get(codename="access_admin")
+    media = Permission.objects.filter(
+        content_type__app_label__in=["wagtailimages", "wagtaildocs"],
+        codename__regex=r"^(add|change|delete|choose)_(image|document)$",
+    )
+    navigation = Permission.objects.filter(
+        content_type__app_label="website",
+        codename__regex=r"^(add|change|delete|view)_(mainmenu|footertext)$",
+    )
+    site_settings = Permission.objects.filter(
+        content_type__app_label="website", codename__in=["change_sitesettings", "view_sitesettings"]
+    )
+    root = Page.get_first_root_node()
+    editors, moderators = Group.objects.get(name="Editors"), Group.objects.get(name="Moderators")
+    editors.permissions.add(admin_access, *media, *navigation)
+    moderators.permissions.add(admin_access, *media, *navigation, *site_settings)
+    for group, actions in (
+        (editors, ("add", "change")),
+        (moderators, ("add", "change", "publish")),
+    ):
+        for action in actions:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=root,
+                permission=Permission.objects.get(
+                    codename=f"{action}_page", content_type__app_label="wagtailcore"
+                ),
+            )
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.set([moderators])
+    workflow = Workflow.objects.create(name="Moderators approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=root)
 
 
 @pytest.fixture
@@ -148,7 +211,7 @@ def agenda(demo):
 def make_event(agenda):
     """Publish an event in the agenda; keyword arguments override the defaults.
 
-    ``changes`` takes (original_start, action, new_start, new_end) tuples.
+    ``changes`` takes (original_start, action, new_start, new_end[, note]) tuples.
     """
     counter = {"n": 0}
 
@@ -172,13 +235,14 @@ def make_event(agenda):
         }
         defaults.update(fields)
         event = EventPage(**defaults)
-        for original_start, action, new_start, new_end in changes:
+        for original_start, action, new_start, new_end, *note in changes:
             event.occurrence_changes.add(
                 OccurrenceChange(
                     original_start=original_start,
                     action=action,
                     new_start=new_start,
                     new_end=new_end,
+                    note=note[0] if note else "",
                 )
             )
         if not publish:

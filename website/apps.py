@@ -9,7 +9,8 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from website import addresses, cache
+        from website import addresses, cache, workflows
 
         addresses.connect(self)
         cache.connect()
+        workflows.connect()

@@ -231,3 +231,25 @@ class FooterText(TranslatableMixin, models.Model):
 
     def __str__(self):
         return _("Footer text (%(language)s)") % {"language": self.locale.get_display_name()}
+
+
+class Installation(models.Model):
+    """What this installation decided once and keeps: one row.
+
+    ``calendar_uid_domain`` is the right-hand side of every calendar UID. It is recorded when
+    the database is made (from ``CALENDAR_UID_DOMAIN`` when set, else the host of
+    ``BASE_URL`` at that time, which is what UIDs used before it was recorded) and read from
+    here ever after, so that a new address or port never renames the entries people have in
+    their calendars (``website.addresses.calendar_uid``).
+    """
+
+    calendar_uid_domain = models.CharField(max_length=253)
+
+    class Meta:
+        verbose_name = _("installation")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="website_one_installation")
+        ]
+
+    def __str__(self):
+        return self.calendar_uid_domain

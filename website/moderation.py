@@ -16,16 +16,37 @@ happened and whether the page is live, and changes nothing; a workflow action th
 through is reported the same way, in place of Wagtail's "Page has been updated".
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState, WorkflowState
 
 from website.addresses import page_url
 
 PAGE_VIEWS = "wagtailadmin_pages"
+# The admin's views that write a page (its row, its revisions or its workflow). Previews,
+# choosers and the modal that only checks a workflow comment write nothing: they are left
+# out, so that a preview refreshing as someone types never waits for a publication.
+PAGE_WRITES = {
+    "edit",
+    "workflow_action",
+    "unpublish",
+    "delete",
+    "convert_alias",
+    "move_confirm",
+    "set_page_position",
+    "copy",
+    "set_privacy",
+    "lock",
+    "unlock",
+    "revisions_revert",
+    "revisions_unschedule",
+}
 
 
 class PageWritesMiddleware:
@@ -44,55 +65,77 @@ class PageWritesMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         page_id = view_kwargs.get("page_id")
-        if request.method != "POST" or page_id is None or match.namespace != PAGE_VIEWS:
+        if (
+            request.method != "POST"
+            or page_id is None
+            or match.namespace != PAGE_VIEWS
+            or match.url_name not in PAGE_WRITES
+        ):
             return None
         acting = _is_workflow_action(request, match.url_name)
         with transaction.atomic():
             page = Page.objects.select_for_update().filter(pk=page_id).first()
             if page is None:
                 return None  # the view answers 404
-            if acting and page.current_workflow_task is None:
-                messages.warning(request, late_action_message(page))
-                return redirect("wagtailadmin_pages:edit", page.pk)
             if not acting:
                 return view_func(request, *view_args, **view_kwargs)
-            earlier = list(messages.get_messages(request))
+            task_state = page.current_workflow_task_state
+            if task_state is None:
+                messages.warning(request, late_action_message(page))
+                return redirect("wagtailadmin_pages:edit", page.pk)
             response = view_func(request, *view_args, **view_kwargs)
-            if response.status_code in (200, 302):
-                _report(request, earlier, Page.objects.get(pk=page_id))
+            went_through = (
+                TaskState.objects.filter(pk=task_state.pk)
+                .exclude(status=task_state.status)
+                .exists()
+            )
+            # The next page shows the messages (a redirect, or the dashboard's modal, which
+            # answers JSON and reloads): an invalid form, shown now, changed nothing and says so.
+            if went_through and (
+                response.status_code == 302
+                or response.get("Content-Type", "").startswith("application/json")
+            ):
+                _report(request, Page.objects.get(pk=page_id))
         return response
 
 
 def _is_workflow_action(request, url_name):
-    """Approve, request changes, or another task's action, from the editor or the dashboard
-    (the modal that only checks a comment, ``collect_workflow_action_data``, writes nothing)."""
+    """Approve, request changes, or another task's action, from the editor or the dashboard."""
     if url_name == "workflow_action":
         return True
     return url_name == "edit" and bool(request.POST.get("action-workflow-action"))
 
 
-def _report(request, earlier, page):
+def _report(request, page):
     """Put the moderator's outcome in place of the view's own success messages (Wagtail says
-    only "has been updated"); messages from before the request and warnings stay."""
-    added = list(messages.get_messages(request))[len(earlier) :]
-    for message in earlier + [m for m in added if m.level != messages.SUCCESS]:
+    only "has been updated"); warnings and errors stay."""
+    kept = [m for m in messages.get_messages(request) if m.level != messages.SUCCESS]
+    for message in kept:
         messages.add_message(request, message.level, message.message, message.extra_tags)
     messages.success(request, outcome_message(page))
 
 
 def live_state(page):
-    """Where a page stands, in a sentence: on line (with the address in each language it is
-    live in), scheduled, or not on line."""
+    """Where a page stands, in a sentence: on line (with a link to it in each language it is
+    live in, named in that language), scheduled, or not on line."""
     page = page.specific_deferred
     if page.live:
-        addresses = [
-            page_url(translation)
+        live = {
+            translation.locale.language_code: translation
             for translation in Page.objects.translation_of(page, inclusive=True)
             .live()
             .select_related("locale")
-            .order_by("locale__language_code")
-        ]
-        return _("It is live: %(addresses)s.") % {"addresses": " · ".join(addresses)}
+        }
+        links = format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (page_url(live[code]), get_language_info(code)["name_local"])
+                for code, _name in settings.LANGUAGES
+                if code in live
+            ),
+        )
+        return format_html(_("It is live: {links}."), links=links)
     scheduled = page.scheduled_revision
     if scheduled is not None and scheduled.approved_go_live_at:
         return _("It will go live on %(date)s.") % {"date": _when(scheduled.approved_go_live_at)}
@@ -114,7 +157,7 @@ def outcome_message(page):
         }
     else:
         what = _("“%(title)s”: the moderation has ended.") % {"title": title}
-    return f"{what} {live_state(page)}"
+    return format_html("{} {}", what, live_state(page))
 
 
 def late_action_message(page):
@@ -142,7 +185,7 @@ def late_action_message(page):
         what = _("“%(title)s” is no longer in moderation: it was cancelled on %(when)s.")
     if decided is not None:
         what = what % {"title": title, "who": who, "when": _when(decided.finished_at)}
-    return " ".join([what, live_state(page), _("Your action was not applied.")])
+    return format_html("{} {} {}", what, live_state(page), _("Your action was not applied."))
 
 
 def _latest_workflow_state(page):

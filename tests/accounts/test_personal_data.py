@@ -168,10 +168,18 @@ def test_the_profile_page_links_to_the_export_and_to_deletion(client, lives):
 def test_deleting_an_account_removes_its_data_and_keeps_what_others_read_without_the_name(
     client, lives
 ):
+    from events.models import CalendarCopy
+    from website.notifications import services as outbox
+
     awa, omar, topic = lives["awa"], lives["omar"], lives["topic"]
+    for pk in outbox.deliveries_due():  # their confirmations: their calendars were told
+        outbox.delivery_send(delivery_id=pk)
+    assert CalendarCopy.objects.filter(recipient="awa@coop.example").exists()
     sign_in_recently(client, awa)
     response = client.post("/fr/accounts/profile/delete/", {"confirm": "on"})
     assert response.status_code == 302
+    assert not CalendarCopy.objects.filter(recipient="awa@coop.example").exists()
+    assert CalendarCopy.objects.filter(recipient="omar@asso.example").exists()
 
     assert not EmailAddress.objects.filter(email__startswith="awa").exists()
     assert not Authenticator.objects.filter(user_id=awa.pk).exists()

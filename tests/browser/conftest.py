@@ -36,3 +36,11 @@ def audit(page):
         ]
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _served_on_the_live_server(request, settings):
+    """The site's address is the live server's: the links it writes (feeds, mails) lead back
+    to it, as BASE_URL does in production."""
+    if "live_server" in request.fixturenames:
+        settings.BASE_URL = request.getfixturevalue("live_server").url

@@ -130,7 +130,7 @@ def test_unpublished_events_are_not_listed(client, agenda, make_event):
     assert listed_titles(client.get(agenda.url)) == ["Publié"]
 
 
-def test_a_date_shows_local_time_zone_abbreviation_and_machine_readable_time(
+def test_a_date_shows_its_local_time_zone_in_words_and_machine_readable_time(
     client, agenda, agenda_en, make_event
 ):
     make_event(
@@ -143,8 +143,12 @@ def test_a_date_shows_local_time_zone_abbreviation_and_machine_readable_time(
     html = client.get(agenda_en.url).content.decode()
 
     assert '<time datetime="2027-03-10T09:00:00+00:00">' in html
-    assert ">GMT</abbr>" in html
-    assert "12.50 EUR" in html
+    assert ">Wednesday 10 March 2027, 9 am</time> – <time" in html and ">11 am</time>" in html
+    assert "(Dakar time)" in html
+    assert "€12.50" in html
+    french = client.get(agenda.url).content.decode()
+    assert ">mercredi 10 mars 2027, 9\u00a0h</time>" in french and ">11\u00a0h</time>" in french
+    assert "(heure de Dakar)" in french and "12,50\u00a0€" in french
     assert "Workshop" in html
 
 

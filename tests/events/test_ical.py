@@ -51,6 +51,7 @@ MONTREAL_KEY = uuid.UUID("0b7c6a52-5d0e-4c5b-9a43-3f1f8f6d1a04")
 @pytest.fixture(autouse=True)
 def _base_url(settings):
     settings.BASE_URL = "https://essaim.example"
+    settings.ESSAIM_CALENDAR_UID_DOMAIN = "essaim.example"
 
 
 @pytest.fixture
@@ -150,12 +151,14 @@ def make_committee(make_event, *, zone, key, slug, moved_to):
                 OccurrenceChange.Action.CANCEL,
                 None,
                 None,
+                "School holidays",
             ),
             (
                 dt.datetime(2027, 4, 6, 18, 0, tzinfo=zone),
                 OccurrenceChange.Action.MOVE,
                 moved_to,
                 moved_to + dt.timedelta(hours=2),
+                "Moved to Thursday",
             ),
         ],
     )
@@ -242,6 +245,14 @@ def test_committee_keeps_its_local_time_across_dst_with_one_date_cancelled_one_m
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     master, moved = vevents(calendar)
     assert master["UID"] == moved["UID"] == f"{COMMITTEE_KEY}@essaim.example"
+    # The organiser's notes: every change in the series' description, and the moved date's
+    # own note first in its description (issue 17, item 5).
+    assert "Date cancelled: Tuesday 2 March 2027, 6 pm (School holidays)" in master["DESCRIPTION"]
+    assert (
+        "Date moved: Tuesday 6 April 2027, 6 pm → Thursday 8 April 2027, 6:30 pm"
+        in (master["DESCRIPTION"])
+    )
+    assert moved["DESCRIPTION"].startswith("Moved to Thursday\n\n")
 
     assert local_starts(calendar, PARIS, dt.date(2027, 1, 1), dt.date(2027, 7, 1)) == [
         dt.datetime(2027, 1, 5, 18, 0),
@@ -315,18 +326,13 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence(single, english):
     assert new.decoded("DTSTART") == dt.datetime(2027, 3, 10, 14, 0, tzinfo=dt.UTC)
 
 
-def test_cancel_invite_for_one_date_follows_itip(committee, english):
-    occurrence = committee.occurrences.get(
-        original_start=dt.datetime(2027, 5, 4, 16, 0, tzinfo=dt.UTC)
-    )
+def test_a_cancel_invite_carries_the_series_alone_and_follows_itip(committee, english):
     data = ical.invite_calendar(
-        committee,
+        ical.event_vevents(committee, dtstamp=STAMP),
         attendee_email="zoe@asso.example",
         attendee_name="Zoé Martin",
         method=ical.CANCEL,
-        occurrence=occurrence,
         sequence=3,
-        dtstamp=STAMP,
     ).to_ical()
     assert_golden("cancel.ics", data)
     calendar = parse_everywhere(data)
@@ -337,7 +343,7 @@ def test_cancel_invite_for_one_date_follows_itip(committee, english):
     assert vevent["STATUS"] == "CANCELLED"
     assert vevent["SEQUENCE"] == 3
     assert vevent["UID"] == f"{COMMITTEE_KEY}@essaim.example"
-    assert "RECURRENCE-ID;TZID=Europe/Paris:20270504T180000" in text
+    assert "RECURRENCE-ID" not in text
     assert "DTSTAMP:20270101T120000Z" in text
     assert not calendar.walk("VALARM")
     attendees = vevent.get("ATTENDEE")
@@ -353,7 +359,10 @@ def test_request_invite_has_one_accepted_attendee_and_falls_back_to_the_site_add
     settings.DEFAULT_FROM_EMAIL = "Essaim <agenda@essaim.example>"
     event = make_event(organiser_email="")
     data = ical.invite_calendar(
-        event, attendee_email="zoe@asso.example", attendee_name="Zoé Martin", method=ical.REQUEST
+        ical.event_vevents(event, dtstamp=dt.datetime.now(dt.UTC)),
+        attendee_email="zoe@asso.example",
+        attendee_name="Zoé Martin",
+        method=ical.REQUEST,
     ).to_ical()
     calendar = parse_everywhere(data)
     [vevent] = vevents(calendar)
@@ -366,21 +375,35 @@ def test_request_invite_has_one_accepted_attendee_and_falls_back_to_the_site_add
     assert vevent.decoded("DTSTAMP") > event.last_published_at - dt.timedelta(seconds=1)
     assert data.decode().count("ATTENDEE") == 1
     with pytest.raises(ValueError):
-        ical.invite_calendar(event, attendee_email="z@x.example", method=ical.PUBLISH)
+        ical.invite_calendar(
+            ical.event_vevents(event), attendee_email="z@x.example", method=ical.PUBLISH
+        )
 
 
-def test_request_invite_for_one_date_of_a_series_has_its_recurrence_id(committee):
-    occurrence = committee.occurrences.get(
-        original_start=dt.datetime(2027, 4, 6, 16, 0, tzinfo=dt.UTC)
+def test_the_dates_someone_holds_are_the_series_reduced_to_them(committee):
+    """One person's calendar holds the dates they registered for under the series' UID: the
+    rule ends at their last date and excludes the others; a moved date keeps its VEVENT."""
+    held = list(
+        committee.occurrences.filter(
+            original_start__in=[
+                dt.datetime(2027, 2, 2, 17, 0, tzinfo=dt.UTC),
+                dt.datetime(2027, 4, 6, 16, 0, tzinfo=dt.UTC),
+            ]
+        )
     )
-    data = ical.invite_calendar(
-        committee, attendee_email="zoe@asso.example", method=ical.REQUEST, occurrence=occurrence
+    data = ical.calendar_from_vevents(
+        ical.event_vevents(committee, held=held), refresh=False
     ).to_ical()
     calendar = parse_everywhere(data)
-    [vevent] = vevents(calendar)
-    assert "RECURRENCE-ID;TZID=Europe/Paris:20270406T180000" in data.decode()
-    assert "DTSTART;TZID=Europe/Paris:20270408T183000" in data.decode()
-    assert vevent["SEQUENCE"] == ical.event_sequence(committee, occurrence)
+    text = data.decode()
+    master, moved = vevents(calendar)
+    assert master["UID"] == moved["UID"] == f"{COMMITTEE_KEY}@essaim.example"
+    assert "RRULE:FREQ=MONTHLY;UNTIL=20270406T160000Z;BYDAY=1TU" in text
+    assert "RECURRENCE-ID;TZID=Europe/Paris:20270406T180000" in text
+    assert local_starts(calendar, PARIS, dt.date(2027, 1, 1), dt.date(2028, 1, 1)) == [
+        dt.datetime(2027, 2, 2, 18, 0),
+        dt.datetime(2027, 4, 8, 18, 30),
+    ]
 
 
 # Feeds.
@@ -455,7 +478,8 @@ def test_site_feed_filters_by_kind_sector_and_territory(client, make_event):
         keys[workshop],
     }
     assert feed_uids(client, "?territory=lyon-test&sector=compost-test") == set()
-    assert feed_uids(client, "?kind=nothing") == set()
+    # A mistyped filter is refused, not answered with an empty (or a full) calendar.
+    assert client.get(reverse("events:feed") + "?kind=nothing").status_code == 400
 
 
 def test_site_feed_leaves_out_events_ended_more_than_90_days_ago(client, make_event):
@@ -566,9 +590,11 @@ def person(django_user_model):
     return django_user_model.objects.create_user(email="zoe@asso.example", password="x")
 
 
-def test_personal_feed_lists_the_dates_someone_registered_or_waits_for(
+def test_personal_feed_lists_the_dates_someone_holds_a_seat_for(
     client, person, committee, single, make_event
 ):
+    """The dates are held as invites put them: the series reduced to them. A place on the
+    waiting list is not a seat: it is not in the calendar."""
     other = make_event()
     may = committee.occurrences.get(original_start=dt.datetime(2027, 5, 4, 16, 0, tzinfo=dt.UTC))
     Registration.objects.create(occurrence=may, user=person, status=Registration.Status.CONFIRMED)
@@ -585,10 +611,11 @@ def test_personal_feed_lists_the_dates_someone_registered_or_waits_for(
     assert "private" in response["Cache-Control"]
     calendar = parse_everywhere(response.content)
     by_uid = {str(v["UID"]): v for v in vevents(calendar)}
-    assert set(by_uid) == {ical.event_uid(committee), ical.event_uid(single)}
-    assert "RECURRENCE-ID;TZID=Europe/Paris:20270504T180000" in response.content.decode()
-    assert by_uid[ical.event_uid(single)]["STATUS"] == "TENTATIVE"
+    assert set(by_uid) == {ical.event_uid(committee)}
     assert by_uid[ical.event_uid(committee)]["STATUS"] == "CONFIRMED"
+    assert local_starts(calendar, PARIS, dt.date(2027, 1, 1), dt.date(2028, 1, 1)) == [
+        dt.datetime(2027, 5, 4, 18, 0)
+    ]
 
     etag = response["ETag"]
     url = reverse("events:personal_feed", kwargs={"token": token})
@@ -654,10 +681,10 @@ def test_personal_feed_query_count_does_not_grow_with_the_number_of_registration
     register(1)
     count()
     few, served = count()
-    assert served == 2
+    assert served == 1  # one series, both its dates held
     register(5)
     many, served = count()
-    assert served == 12
+    assert served == 6
     assert many == few
 
 
@@ -677,3 +704,21 @@ def test_site_feed_territory_filter_covers_the_whole_tree_like_the_agenda(client
     agenda_page = client.get("/fr/agenda/", {"territory": "fr-test"}).content.decode()
     assert "Atelier à Nantes" in agenda_page
     assert "Atelier ailleurs" not in agenda_page
+
+
+def test_an_unknown_feed_filter_is_refused_with_its_name(client, single):
+    response = client.get("/fr/events/feed.ics?kind=nope&sector=pas-une-filiere")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Type d’événement inconnu" in text and "nope" in text and "atelier" in text
+    assert "pas-une-filiere" in text
+    response = client.get("/en/events/feed.ics?territory=atlantis")
+    assert response.status_code == 400
+    assert "Unknown territory: atlantis." in response.content.decode()
+
+
+def test_the_site_feed_is_named_as_french_says_it(client, single):
+    calendar = icalendar.Calendar.from_ical(client.get("/fr/events/feed.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == "Événements d’Essaim"
+    calendar = icalendar.Calendar.from_ical(client.get("/en/events/feed.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == "Events of Essaim"

@@ -1,5 +1,7 @@
 """Registering, the confirmation page, my events, cancelling, and the organisers' lists."""
 
+import datetime as dt
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -44,7 +46,7 @@ def test_register_see_it_in_my_events_and_cancel(
     assert response["Location"] == f"/fr/events/registrations/{registration.token}/"
     confirmation = client.get(response["Location"]).content.decode()
     assert "Vous êtes inscrit" in confirmation
-    assert mail.outbox[0].subject == f"Inscription confirmée : {event.title}"
+    assert mail.outbox[0].subject == f"Inscription confirmée\u00a0: {event.title}"
 
     mine = client.get("/fr/events/mine/").content.decode()
     assert event.title in mine
@@ -154,3 +156,59 @@ def test_visitors_never_see_stale_seats(client, settings, make_event, member):
     assert "4 places restantes" in client.get(event.url).content.decode()
     services.registration_cancel(registration=registration, user=member)
     assert "5 places restantes" in client.get(event.url).content.decode()
+
+
+def test_people_waiting_see_their_place_in_the_queue_and_no_calendar_file(
+    client, make_event, member, django_user_model
+):
+    from events import services
+
+    occurrence = Occurrence.objects.get(event=make_event(capacity=1))
+    for n in range(2):
+        someone = django_user_model.objects.create_user(email=f"p{n}@asso.example", password="x")
+        services.registration_create(occurrence=occurrence, user=someone)
+    waiting = services.registration_create(occurrence=occurrence, user=member)
+    client.force_login(member)
+
+    html = client.get(f"/fr/events/registrations/{waiting.token}/").content.decode()
+    assert "Vous êtes en 2ᵉ position sur la liste d’attente." in html
+    assert ".ics" not in html
+    assert (
+        "En 2ᵉ position sur la liste d’attente" in client.get("/fr/events/mine/").content.decode()
+    )
+    assert client.get(f"/fr/events/registrations/{waiting.token}.ics").status_code == 404
+
+
+def test_a_seat_comes_with_a_calendar_file_of_what_the_person_holds(client, make_event, member):
+    """The dates their invites put in their calendar, no more (importing it changes nothing
+    they hold): here two dates of a weekly series of four."""
+    import icalendar
+
+    from events import services
+
+    event = make_event(capacity=5, recurrence="FREQ=WEEKLY;COUNT=4")
+    dates = list(Occurrence.objects.filter(event=event).order_by("start"))
+    second, fourth = dates[1], dates[3]
+    registration = services.registration_create(occurrence=second, user=member)
+    services.registration_create(occurrence=fourth, user=member)
+    client.force_login(member)
+
+    html = client.get(f"/fr/events/registrations/{registration.token}/").content.decode()
+    assert f"/fr/events/registrations/{registration.token}.ics" in html
+    response = client.get(f"/fr/events/registrations/{registration.token}.ics")
+    assert response.status_code == 200
+    import recurring_ical_events
+
+    dates = recurring_ical_events.of(icalendar.Calendar.from_ical(response.content)).between(
+        dates[0].start.date(), (second.start + dt.timedelta(days=60)).date()
+    )
+    assert [d.decoded("DTSTART").astimezone(dt.UTC) for d in dates] == [second.start, fourth.start]
+
+
+def test_the_attendee_lists_csv_button_says_what_it_does(client, make_event, django_user_model):
+    from django.contrib.auth import get_user_model
+
+    event = make_event(capacity=5)
+    client.force_login(get_user_model().objects.get(email="moderateur@essaim.example"))
+    html = client.get(f"/admin/events/{event.pk}/registrations/").content.decode()
+    assert ">Télécharger au format CSV</a>" in html

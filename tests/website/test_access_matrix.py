@@ -164,6 +164,10 @@ MATRIX = {
     "events:registration": Row(
         roles(LOGIN, 200, 404, 404, 404, 404, 404), kwargs=lambda w: {"token": w.registration.token}
     ),
+    # A confirmed seat's own date as a calendar file: for its holder only.
+    "events:registration_ics": Row(
+        roles(LOGIN, 200, 404, 404, 404, 404, 404), kwargs=lambda w: {"token": w.registration.token}
+    ),
     "events:mine": Row(signed_in(200)),
     "events:subscribe": Row(each(200)),
     "events:subscription_remove": Row(

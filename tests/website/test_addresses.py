@@ -110,7 +110,9 @@ def test_every_kind_of_calendar_uid_ends_in_one_domain_that_the_address_never_ch
     booking = Booking.objects.filter(status=Booking.Status.CONFIRMED).first()
     call = Call.objects.first()
     # The demo's bookings were made with the installation's domain, whatever the address.
-    assert booking.uid.endswith("@" + settings.ESSAIM_CALENDAR_UID_DOMAIN)
+    from website.addresses import calendar_uid_domain
+
+    assert booking.uid.endswith("@" + calendar_uid_domain())
     settings.ESSAIM_CALENDAR_UID_DOMAIN = "essaim.ville.example"
 
     def uids():
@@ -151,3 +153,29 @@ def test_make_run_serves_and_links_on_the_port_it_is_given():
     for command in ("manage.py migrate", "manage.py load_demo", "manage.py runserver"):
         [line] = [line for line in commands.splitlines() if command in line]
         assert "BASE_URL=http://127.0.0.1:8123 " in line, line
+
+
+def test_the_uid_domain_is_recorded_once_and_a_new_address_keeps_it(settings, site_base):
+    from django.core.checks import run_checks
+
+    from website import addresses
+    from website.models import Installation
+
+    settings.ESSAIM_CALENDAR_UID_DOMAIN = ""
+    addresses._recorded_domain.cache_clear()
+    Installation.objects.all().delete()
+    settings.BASE_URL = "http://127.0.0.1:8000"
+    assert addresses.calendar_uid("x") == "x@127.0.0.1"
+    settings.BASE_URL = "https://agenda.ville.example:8443"  # moved, and a new port
+    addresses._recorded_domain.cache_clear()
+    assert addresses.calendar_uid("x") == "x@127.0.0.1"
+    assert Installation.objects.get().calendar_uid_domain == "127.0.0.1"
+
+    settings.ESSAIM_CALENDAR_UID_DOMAIN = "agenda.ville.example"
+    [error] = [
+        e
+        for e in run_checks(include_deployment_checks=False, databases=["default"])
+        if e.id == "essaim.E001"
+    ]
+    assert "127.0.0.1" in error.hint
+    addresses._recorded_domain.cache_clear()

@@ -1,6 +1,7 @@
 """French and English catalogues are complete: every string of the code is translated."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,3 +62,17 @@ def test_every_string_in_the_code_is_in_both_catalogues(tmp_path):
     for language in ("fr", "en"):
         missing = untranslated(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po")
         assert missing == [], f"{language}: run `make messages` and translate {missing}"
+
+
+def test_french_follows_french_typography():
+    """A no-break space before ":" and inside « », a narrow one before ; ? ! (never a plain
+    space, which lets the sign start a line)."""
+    with (ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po").open("rb") as po_file:
+        catalogue = read_po(po_file)
+    wrong = []
+    for message in catalogue:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            if re.search(r" [:;?!»]|« ", string or ""):
+                wrong.append(string)
+    assert wrong == []

@@ -258,6 +258,8 @@ def test_a_postgresql_restart_gives_clean_503_pages_then_the_site_recovers(tmp_p
             "DJANGO_SETTINGS_MODULE": "website.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "BASE_URL": "http://127.0.0.1",
+            "CALENDAR_UID_DOMAIN": "faults.essaim.localhost",
             "DATABASE_URL": cluster.url("essaim"),
             "REDIS_URL": redis_server.url,
             "ESSAIM_VAR_DIR": str(tmp_path / "var"),

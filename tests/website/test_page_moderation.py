@@ -146,3 +146,94 @@ def test_an_approval_is_never_undone_by_a_request_that_read_the_page_before_it(
     assert answers["late"].status_code == 302
     assert_live_in_both_languages(event)
     assert Page.objects.get(pk=event.pk).specific.live
+
+
+def test_the_workflows_name_is_said_in_the_readers_language(client, make_event, editor):
+    from django.utils import translation
+    from wagtail.models import Task, Workflow
+
+    event = make_event(title="Atelier réemploi", slug="atelier-reemploi", publish=False)
+    client.force_login(editor)
+    html = client.get(f"/admin/pages/{event.pk}/edit/").content.decode()
+    assert "Soumettre à validation par la modération" in html
+    assert "Moderators approval" not in html
+    workflow = Workflow.objects.get()
+    with translation.override("en"):
+        assert str(workflow.name) == "Moderators’ approval"
+    # Saved as stored, whatever the language it was shown in: a msgid, not a translation.
+    with translation.override("fr"):
+        workflow.save()
+        Task.objects.get().specific.save()
+    assert Workflow.objects.filter(name="Moderators approval").exists()
+    assert Task.objects.filter(name="Moderators approval").exists()
+
+
+def test_moderators_are_mailed_the_workflows_name_in_their_language(
+    client, make_event, editor, moderator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    event = make_event(title="Atelier réemploi", slug="atelier-reemploi", publish=False)
+    client.force_login(editor)
+    url = f"/admin/pages/{event.pk}/edit/"
+    data = as_post_data(
+        form_fields(client.get(url).content.decode(), "page-edit-form"),
+        **{"body-count": "0", "action-submit": "1"},
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    to_moderator = [m for m in mail.outbox if moderator.email in m.to]
+    assert to_moderator, [m.subject for m in mail.outbox]
+    assert all("Moderators approval" not in m.subject + m.body for m in to_moderator)
+    assert any("validation par la modération" in m.subject + m.body for m in to_moderator)
+
+
+def test_the_workflow_admin_and_reports_show_the_translated_name_and_save_the_stored_one(
+    client, make_event, editor, moderator
+):
+    from wagtail.models import Task, Workflow
+
+    event = make_event(title="Atelier réemploi", slug="atelier-reemploi", publish=False)
+    state = event.get_workflow().start(event, editor)
+    admin = get_user_model().objects.get(email="admin@essaim.example")
+    workflow, task = Workflow.objects.get(), Task.objects.get()
+    client.force_login(admin)
+    for url in (
+        "/admin/workflows/list/",
+        f"/admin/workflows/edit/{workflow.pk}/",
+        f"/admin/workflows/tasks/edit/{task.pk}/",
+        "/admin/reports/workflow/",
+        "/admin/reports/workflow_tasks/",
+        f"/admin/pages/{event.pk}/workflow_history/detail/{state.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "validation par la modération" in response.content.decode(), url
+    client.force_login(moderator)
+    assert client.get("/admin/reports/workflow/").status_code == 200
+
+    client.force_login(admin)
+    url = f"/admin/workflows/edit/{workflow.pk}/"
+    data = as_post_data(form_fields(client.get(url).content.decode(), "w-editor-form"))
+    assert data["name"] == "validation par la modération"
+    client.post(url, data)
+    assert Workflow.objects.filter(name="Moderators approval").exists()
+
+
+def test_an_approval_with_an_invalid_form_says_so_and_nothing_else(
+    client, make_event, editor, moderator
+):
+    event = submitted_event(make_event, editor, "atelier-reemploi")
+    client.force_login(moderator)
+    data = approval_data(client, event)
+    data["title"] = ""
+
+    response = client.post(edit_url(event), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "est approuvée" not in html
+    event.refresh_from_db()
+    assert not event.live
+    assert event.current_workflow_task is not None

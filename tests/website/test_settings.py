@@ -18,7 +18,6 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://essaim:secret@db.internal:5432/essaim",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "BASE_URL": "https://essaim.example.org",
-    "CALENDAR_UID_DOMAIN": "essaim.example.org",
 }
 
 
@@ -115,7 +114,7 @@ def test_without_redis_tasks_run_in_process_and_with_redis_they_are_queued():
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BASE_URL", "CALENDAR_UID_DOMAIN"],
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BASE_URL"],
 )
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
+from website.notifications import registry
 from website.notifications.models import Subscriber
 
 User = get_user_model()
@@ -69,6 +70,7 @@ def user_delete(*, user):
         wanted |= Q(email__iexact=address)
     _cancel_future_bookings(user)
     try:
+        registry.forget_addresses([user.email, *addresses])
         Subscriber.objects.filter(wanted).delete()
         user.delete()
         content_changed("forums")  # their posts stay, without their name

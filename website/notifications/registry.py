@@ -11,6 +11,8 @@
   address is confirmed: ``function(subscriber, targets)``.
 - ``preference_section``: ``function(subscriber) -> (template_name, context)`` shown on the
   preferences page.
+- ``address_forgetter``: called with the addresses of an account being deleted; each app
+  erases what it keeps about them (events: what their calendars were told).
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ _digest_sections = {}
 _confirmers = {}
 unsubscribe_handlers = []
 preference_sections = []
+address_forgetters = []
 
 
 @dataclass
@@ -79,3 +82,13 @@ def unsubscribe_handler(function):
 def preference_section(function):
     preference_sections.append(function)
     return function
+
+
+def address_forgetter(function):
+    address_forgetters.append(function)
+    return function
+
+
+def forget_addresses(addresses):
+    for function in address_forgetters:
+        function([address.lower() for address in addresses])

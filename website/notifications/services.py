@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -103,12 +103,17 @@ def pending_deliveries(notification_id):
 
 
 def is_transient(error):
-    """SMTP 4xx answers and network trouble pass; 5xx answers and refused recipients do not."""
+    """SMTP 4xx answers, network trouble and a busy database (a renderer waits on a row lock:
+    a lock timeout, SQLite's "database is locked") pass; 5xx answers and refused recipients
+    do not."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code < 500 for code, _message in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    return isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
+    return isinstance(
+        error,
+        (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError, OperationalError),
+    )
 
 
 def retry_delay(attempts):
@@ -132,12 +137,15 @@ def delivery_send(*, delivery_id, now=None):
         if delivery is None:
             return None
         try:
-            message = registry.render(delivery)
-            if message is not None:
-                # One Message-ID per delivery: were a copy ever sent twice (a worker killed
-                # between the server's acceptance and the commit below), mailboxes merge it.
-                message.extra_headers["Message-ID"] = message_id(delivery)
-                _send(message)
+            # What a renderer records about the message (events' CalendarCopy: what a
+            # calendar was told) is kept only if the message leaves.
+            with transaction.atomic():
+                message = registry.render(delivery)
+                if message is not None:
+                    # One Message-ID per delivery: were a copy ever sent twice (a worker killed
+                    # between the server's acceptance and the commit below), mailboxes merge it.
+                    message.extra_headers["Message-ID"] = message_id(delivery)
+                    _send(message)
         except Exception as error:  # noqa: BLE001 - every failure is recorded, none is lost
             _drop_connection()
             delivery.attempts += 1

@@ -25,10 +25,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 # Where the site is really served: every absolute link (calendars, JSON-LD, the API, mails,
 # the admin) is made from it (website/addresses.py). ``make run`` sets it from HOST and PORT.
 BASE_URL = env.str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# The right-hand side of every calendar UID. Set once at installation and never changed:
-# calendars keep one entry per UID, so a new domain would duplicate every entry. Not derived
-# from BASE_URL, which may change (a new port, a new name).
-ESSAIM_CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", "essaim.localhost")
+# The right-hand side of every calendar UID, when you choose it before the first migrate;
+# else the host of BASE_URL then. Recorded once (website.Installation) and never changed:
+# calendars keep one entry per UID, so a new domain would duplicate every entry.
+ESSAIM_CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", "")
 
 INSTALLED_APPS = [
     # Ours. ``website`` is the site-wide Wagtail app; accounts live beside it.

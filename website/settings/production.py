@@ -10,9 +10,8 @@ SECRET_KEY = env.str("SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-# Links in mails and calendars, and the calendar UIDs: no development default here.
+# Every link in mails, calendars and the API: no development default here.
 BASE_URL = env.str("BASE_URL").rstrip("/")
-ESSAIM_CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN")
 WAGTAILADMIN_BASE_URL = BASE_URL
 DATABASES = {"default": env.database("DATABASE_URL")}
 if not REDIS_URL:
