@@ -90,13 +90,13 @@ def load(stdout=None):
         hearing_loop=True,
         sectors=[sector["insertion"], sector["finance-solidaire"]],
         changes=[
-            (second, OccurrenceChange.Action.CANCEL, None, None, "Reportée : vacances scolaires"),
+            (second, OccurrenceChange.Action.CANCEL, None, None, "Vacances scolaires"),
             (
                 third,
                 OccurrenceChange.Action.MOVE,
                 third + dt.timedelta(days=2),
                 third + dt.timedelta(days=2, hours=2),
-                "Déplacée au jeudi",
+                "La salle du conseil est prise ce mardi-là",
             ),
         ],
         english=(

@@ -723,11 +723,15 @@ class EventPage(CachedPageMixin, Page):
         occurrences = list(canonical.occurrences.upcoming().select_related("event")[:24])
         mine = {}
         if request.user.is_authenticated:
+            from events.selectors import with_waiting_position
+
             mine = {
                 registration.occurrence_id: registration
-                for registration in Registration.objects.filter(
-                    user=request.user, occurrence__in=occurrences
-                ).exclude(status=Registration.Status.CANCELLED)
+                for registration in with_waiting_position(
+                    Registration.objects.filter(
+                        user=request.user, occurrence__in=occurrences
+                    ).exclude(status=Registration.Status.CANCELLED)
+                )
             }
         changes = {change.original_start: change for change in canonical.occurrence_changes.all()}
         for occurrence in occurrences:

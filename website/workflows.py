@@ -15,9 +15,14 @@ from django.db.models.signals import post_init, pre_save
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The names Wagtail's migrations create, as stored, with their translation.
 SHIPPED = {"Moderators approval": _("Moderators approval")}
+
+# Wagtail's own words that our catalogue says better (read before Wagtail's): its French
+# writes "Approuver et Publier", with a capital and a stray space.
+WAGTAIL_WORDS = [gettext_noop("%(label)s and Publish")]
 
 
 def _translated_name(sender, instance, **kwargs):

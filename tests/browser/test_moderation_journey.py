@@ -55,7 +55,7 @@ def open_for_approval(page, live_server, event):
     """The moderator opens the page in the admin and unfolds the actions."""
     page.goto(f"{live_server.url}/admin/pages/{event.pk}/edit/")
     page.locator("footer .w-dropdown__toggle").click()
-    button = page.get_by_role("button", name="Approuver et Publier")
+    button = page.get_by_role("button", name="Approuver et publier")
     expect(button).to_be_visible()
     return button
 

@@ -46,7 +46,7 @@ def text_of(html):
 
 def test_the_notes_on_moved_and_cancelled_dates_are_on_the_page(client, committee):
     text = text_of(client.get(committee.url).content.decode())
-    assert "Déplacée : au lieu du lundi 1er mars 2027, 18 h. La salle est prise le lundi." in text
+    assert "Déplacée – au lieu du lundi 1er mars 2027, 18 h – La salle est prise le lundi." in text
     assert "Annulée – Vacances scolaires" in text
 
 

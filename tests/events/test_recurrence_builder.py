@@ -136,7 +136,7 @@ SENTENCES = [
         "FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR;COUNT=1",
         at(2027, 3, 26, 19),
         False,
-        "le dernier vendredi tous les deux mois à 19\u00a0h, une fois",
+        "le dernier vendredi du mois, tous les deux mois à 19\u00a0h, une fois",
         "on the last Friday of every other month at 7 pm, once",
     ),
     (
