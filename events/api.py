@@ -5,55 +5,91 @@ import uuid
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from wagtail.models import Locale
 
 from website.addresses import absolute_url
-from website.api_common import INVALID, NOT_FOUND, Pagination
+from website.api_common import (
+    INVALID,
+    NOT_FOUND,
+    SECTOR_DESCRIPTION,
+    TERRITORY_DESCRIPTION,
+    DayOrBlank,
+    Flag,
+    Lang,
+    Pagination,
+    Slug,
+    form_choice,
+    matching,
+    words,
+)
 from website.cache import mark
 from website.forms import api_filters
 
-from .forms import EventFilterForm
+from .forms import FILTER_QUERY_MAX_LENGTH, EventFilterForm
 from .ical import event_uid
 from .models import ACCESSIBILITY_FEATURES, EventPage
 from .selectors import attach_localized_pages, occurrences_for_listing
 
 router = Router(tags=["events"])
 
+# What ``event_uid`` gives: the event's translation key (a UUID, in any case), then "@" and the
+# installation's domain; the UUID alone is enough.
+UID_PATTERN = (
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(@[^/]+)?$"
+)
+Uid = matching(
+    UID_PATTERN,
+    _("Enter the UID of an event: the event_uid of one of its dates in /api/v1/occurrences."),
+)
 
-def _date_format(schema):
-    # Text for the form to check (so mistakes are explained in ``lang``), documented as a date;
-    # empty, as a form sends an empty field, it filters nothing.
-    schema["anyOf"] = [
-        {"type": "string", "format": "date"},
-        {"type": "string", "enum": [""]},
-        {"type": "null"},
-    ]
+UID = Path(
+    ...,
+    description="The event_uid of one of its dates (the UUID before the @ is enough).",
+    examples=["0f4e1c9a-3b7d-4e2a-9c1f-5a6b7c8d9e0f@essaim.example"],
+)
 
 
 class Filters(Schema):
-    """The agenda's filters; ``lang`` chooses the language of titles and links."""
+    """The agenda's filters; ``lang`` chooses the language of titles, links and errors."""
 
-    lang: str = Field("fr", pattern="^(fr|en)$")
-    q: str | None = Field(None, max_length=200)
-    kind: list[str] = Field(default_factory=list)
-    sector: str | None = None
-    territory: str | None = None
-    date_from: str | None = Field(None, examples=["2027-03-10"], json_schema_extra=_date_format)
-    date_to: str | None = Field(None, examples=["2027-03-31"], json_schema_extra=_date_format)
-    online: bool = False
-    free: bool = False
-    accessibility: list[str] = Field(default_factory=list)
-    past: bool = False
+    lang: Lang = "fr"
+    q: words(FILTER_QUERY_MAX_LENGTH) | None = Field(
+        None, description="Words to look for in the title, summary, venue or organiser."
+    )
+    kind: list[form_choice(EventFilterForm, "kind")] = Field(
+        default_factory=list, description="Any of these kinds."
+    )
+    sector: Slug | None = Field(None, description=SECTOR_DESCRIPTION)
+    territory: Slug | None = Field(None, description=TERRITORY_DESCRIPTION)
+    date_from: DayOrBlank | None = Field(
+        None,
+        description="Dates ending on or after this day (empty: no limit).",
+        examples=["2027-03-10"],
+    )
+    date_to: DayOrBlank | None = Field(
+        None,
+        description=(
+            "Dates starting on or before this day (empty: no limit); not before date_from (422)."
+        ),
+        examples=["2027-03-31"],
+    )
+    online: Flag = Field(False, description="Online or hybrid events only.")
+    free: Flag = Field(False, description="Free events only.")
+    accessibility: list[form_choice(EventFilterForm, "accessibility")] = Field(
+        default_factory=list, description="All of these features."
+    )
+    past: Flag = Field(False, description="Dates that have ended, newest first.")
 
 
 class OccurrenceOut(Schema):
     id: int
-    event_uid: str
+    event_uid: str = Field(
+        description="The event's UID, shared by all its dates: /api/v1/events/{event_uid}."
+    )
     title: str
     url: str
     kind: str
@@ -72,7 +108,7 @@ class OccurrenceOut(Schema):
 
 
 class EventOut(Schema):
-    uid: str
+    uid: str = Field(description="The event's UID: the event_uid of each of its dates.")
     title: str
     summary: str
     url: str
@@ -96,6 +132,14 @@ def _filters(filters: Filters):
 
 def _absolute(path):
     return absolute_url(path)
+
+
+# The OpenAPI link from a date to its event (https://spec.openapis.org/oas/v3.1.0#link-object).
+EVENT_OF_OCCURRENCE = {
+    "operationId": "events_api_get_event",
+    "parameters": {"uid": "$response.body#/items/0/event_uid"},
+    "description": "The event of a date: any item's event_uid is a uid (here the first).",
+}
 
 
 def _occurrence_out(occurrence, request):
@@ -124,7 +168,15 @@ def _occurrence_out(occurrence, request):
 
 
 @router.get(
-    "/occurrences", response={200: list[OccurrenceOut], **INVALID}, summary="Dates of events"
+    "/occurrences",
+    response={200: list[OccurrenceOut], **INVALID},
+    summary="Dates of events",
+    description=(
+        "Upcoming dates, soonest first (with past, the ended ones, newest first), filtered as "
+        "the agenda's page filters them. Each date's event_uid leads to its event: "
+        "/api/v1/events/{event_uid}."
+    ),
+    openapi_extra={"responses": {200: {"links": {"event": EVENT_OF_OCCURRENCE}}}},
 )
 @paginate(Pagination)
 def list_occurrences(request, filters: Query[Filters]):
@@ -138,48 +190,49 @@ def list_occurrences(request, filters: Query[Filters]):
 
 @router.get(
     "/events/{uid}",
-    response={200: EventOut, **NOT_FOUND},
+    response={200: EventOut, **NOT_FOUND, **INVALID},
     summary="One event with its upcoming dates",
+    description=(
+        "uid is the event_uid of any of its dates in /api/v1/occurrences (or the uid of an "
+        "event): a UUID, then @ and the installation's domain; the UUID alone is enough. A "
+        "UID of no published event is a 404."
+    ),
 )
-def get_event(request, uid: str, lang: str = "fr"):
+def get_event(request, uid: Uid = UID, lang: Lang = "fr"):
     mark(request, ("events",))
-    lang = lang if lang in {"fr", "en"} else "fr"
-    try:
-        # The UID is the translation key, with or without its "@domain".
-        key = uuid.UUID(uid.split("@", 1)[0])
-    except ValueError:
-        raise Http404 from None
-    with translation.override(lang):
-        default = Locale.get_default()
-        event = get_object_or_404(
-            EventPage.objects.live().select_related("territory"),
-            translation_key=key,
-            locale=default,
-        )
-        page = event.get_translation_or_none(Locale.objects.get(language_code=lang)) or event
-        occurrences = list(event.occurrences.upcoming().select_related("event"))
-        for occurrence in occurrences:
-            occurrence.page = page if page.live else event
-        return {
-            "uid": event_uid(event),
-            "title": page.title,
-            "summary": page.summary,
-            "url": _absolute(page.get_url(request) or ""),
-            "kind": event.kind,
-            "time_zone": event.time_zone,
-            "recurrence": event.recurrence,
-            "organiser": event.organiser_name,
-            "sectors": [sector.slug for sector in event.sectors.all()],
-            "territory": event.territory.slug if event.territory else None,
-            "free": event.is_free,
-            "price": event.price,
-            "price_currency": event.price_currency,
-            "accessibility": [
-                name for name, _label in ACCESSIBILITY_FEATURES if getattr(event, name)
-            ],
-            "ical_url": _absolute(reverse("events:event_ics", args=[event.translation_key])),
-            "occurrences": [_occurrence_out(o, request) for o in occurrences],
-        }
+    # The UID is the translation key, with or without its "@domain".
+    key = uuid.UUID(uid.split("@", 1)[0])
+    default = Locale.get_default()
+    event = (
+        EventPage.objects.live()
+        .select_related("territory")
+        .filter(translation_key=key, locale=default)
+        .first()
+    )
+    if event is None:
+        raise Http404(_("No published event has this UID."))
+    page = event.get_translation_or_none(Locale.objects.get(language_code=lang)) or event
+    occurrences = list(event.occurrences.upcoming().select_related("event"))
+    for occurrence in occurrences:
+        occurrence.page = page if page.live else event
+    return {
+        "uid": event_uid(event),
+        "title": page.title,
+        "summary": page.summary,
+        "url": _absolute(page.get_url(request) or ""),
+        "kind": event.kind,
+        "time_zone": event.time_zone,
+        "recurrence": event.recurrence,
+        "organiser": event.organiser_name,
+        "sectors": [sector.slug for sector in event.sectors.all()],
+        "territory": event.territory.slug if event.territory else None,
+        "free": event.is_free,
+        "price": event.price,
+        "price_currency": event.price_currency,
+        "accessibility": [name for name, _label in ACCESSIBILITY_FEATURES if getattr(event, name)],
+        "ical_url": _absolute(reverse("events:event_ics", args=[event.translation_key])),
+        "occurrences": [_occurrence_out(o, request) for o in occurrences],
+    }
 
 
 class _LazyOut:

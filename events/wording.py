@@ -11,6 +11,8 @@ import datetime as dt
 import unicodedata
 import zoneinfo
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import get_timezone_location
 from django.utils import dateformat, timezone
 from django.utils.translation import get_language, pgettext
@@ -97,6 +99,36 @@ def day_in_words(day, *, year=True):
     # Translators: a date with its weekday and no year, in Django's date format letters
     # (l: weekday, j: day, F: month). French: "l j F".
     return _format(day, pgettext("date with weekday, without year", "l j F"))
+
+
+def short_day(day, *, weekday=True):
+    """A day where room is short (a table's header): "lun. 7 déc.", "Mon 7 Dec"; without the
+    weekday "1er avr.", "1 Apr". CLDR's abbreviations, in lower case in French (Django's "M"
+    capitalises them: "Déc")."""
+    locale = Locale.parse((get_language() or "fr").split("-")[0])
+    text = "\u00a0".join(
+        [babel_format_date(day, "EEE", locale=locale)] * weekday
+        + [day_of_month(day.day), babel_format_date(day, "MMM", locale=locale)]
+    )
+    return text.replace("\u00a0", " ", 1) if weekday else text
+
+
+def duration_in_words(duration):
+    """A duration in hours and minutes, never minutes beyond the hour: "45 min", "2 h",
+    "1 h 30" in French, "1 h 30 min" in English."""
+    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
+    if not hours:
+        # Translators: a duration under an hour; French with a no-break space.
+        return pgettext("duration", "%(minutes)d min") % {"minutes": minutes}
+    if not minutes:
+        # Translators: a duration of whole hours; French "%(hours)d h", no-break space.
+        return pgettext("duration", "%(hours)d h") % {"hours": hours}
+    # Translators: a duration in hours and minutes; French "%(hours)d h %(minutes)02d" (no
+    # "min"), with no-break spaces.
+    return pgettext("duration", "%(hours)d h %(minutes)02d min") % {
+        "hours": hours,
+        "minutes": minutes,
+    }
 
 
 def moment_in_words(moment):

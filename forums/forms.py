@@ -4,6 +4,7 @@ services', whose refusals the views put back on the form with the text kept."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import markup
 from .models import ModerationDecision, Report
 
 
@@ -25,13 +26,27 @@ class MultipleFileField(forms.FileField):
 
 FILE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf"
 
-BODY_HELP = _(
-    "Markdown: **bold**, *italic*, [link](https://…), > quote, - list. "
-    "Mention someone with @ and their handle."
-)
+# Written from the one rule of what a message may contain (forums.markup.FEATURES).
+BODY_HELP = markup.help_text_lazy()
 
 
-class PostForm(forms.Form):
+class MessageForm(forms.Form):
+    """A form with a message. Sent with its "Preview" button, only the message is checked:
+    the other fields are kept as typed and checked when the message is posted."""
+
+    # The formatting guide under the field is written from the same rule as its help.
+    formatting = markup.FEATURES
+
+    def __init__(self, *args, preview=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preview = preview
+        if preview:
+            for name, field in self.fields.items():
+                if name != "body":
+                    field.required = False
+
+
+class PostForm(MessageForm):
     body = forms.CharField(
         label=_("Message"),
         max_length=20000,
@@ -56,7 +71,7 @@ class TopicForm(PostForm):
     field_order = ["title", "body", "files"]
 
 
-class EditForm(forms.Form):
+class EditForm(MessageForm):
     body = PostForm.base_fields["body"]
 
 

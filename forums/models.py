@@ -9,6 +9,7 @@ search, feed and notification goes through it (see ``forums.selectors``).
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -320,6 +321,13 @@ def attachment_path(instance, filename):
     return f"forums/{uuid.uuid4().hex}/{filename}"
 
 
+def private_storage():
+    """STORAGES' ``private``: under PRIVATE_MEDIA_ROOT, outside what ``/media/`` serves
+    (website/security.py::PrivateFileStorage). Files stored before it moved there with
+    migration 0002."""
+    return storages["private"]
+
+
 class Attachment(models.Model):
     """An image or PDF attached to a post; type checked from its bytes, name made safe."""
 
@@ -328,7 +336,9 @@ class Attachment(models.Model):
         PDF = "pdf", _("PDF document")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=255
+    )
     name = models.CharField(_("file name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     content_type = models.CharField(_("content type"), max_length=40)

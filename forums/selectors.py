@@ -5,7 +5,8 @@ category and everything in it stays out of lists, search, feeds and notification
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 
 from .models import (
     Attachment,
@@ -26,31 +27,64 @@ def visible_categories(user):
     return Category.objects.visible_to(user)
 
 
-def category_tree(user):
-    """The categories the person may see, as top-level ones each carrying ``subcategories``,
-    with ``topic_count`` and ``last_activity`` (published topics only). Two queries."""
+def _counted_categories(user):
+    """Every category the person may see, by primary key, each with ``subcategories`` (the
+    visible ones) and ``topic_count``, ``post_count`` and ``last_activity`` counting its own
+    published topics and those of its visible sub-categories at every depth. A sub-category
+    the person may not see is counted nowhere: the totals are sums over what is listed.
+    One query."""
     published = Q(topics__status=PublicationStatus.PUBLISHED)
     categories = list(
         visible_categories(user)
         .select_related("sector", "territory")
         .annotate(
-            topic_count=Count("topics", filter=published),
-            last_activity=Max("topics__last_activity_at", filter=published),
+            own_topics=Count("topics", filter=published),
+            # A published topic's replies that are published: kept on the topic by services.
+            own_replies=Coalesce(Sum("topics__reply_count", filter=published), 0),
+            own_last_activity=Max("topics__last_activity_at", filter=published),
         )
         .order_by("position", "name_fr")
     )
     by_pk = {category.pk: category for category in categories}
-    roots = []
     for category in categories:
         category.subcategories = []
     for category in categories:
         parent = by_pk.get(category.parent_id)
         if parent is not None:
             parent.subcategories.append(category)
-        elif category.parent_id is None:
-            roots.append(category)
-        # A visible category under a hidden one is left out: the rule is per branch.
-    return roots
+
+    def total(category, seen):
+        # ``seen`` guards against a cycle written to the database behind ``Category.clean``.
+        seen.add(category.pk)
+        category.topic_count = category.own_topics
+        category.post_count = category.own_topics + category.own_replies
+        category.last_activity = category.own_last_activity
+        for sub in category.subcategories:
+            if sub.pk in seen:
+                continue
+            total(sub, seen)
+            category.topic_count += sub.topic_count
+            category.post_count += sub.post_count
+            if sub.last_activity and (
+                category.last_activity is None or sub.last_activity > category.last_activity
+            ):
+                category.last_activity = sub.last_activity
+
+    seen = set()
+    for category in categories:
+        if category.pk not in seen and by_pk.get(category.parent_id) is None:
+            total(category, seen)
+    return by_pk
+
+
+def category_tree(user):
+    """The categories the person may see, as top-level ones each carrying ``subcategories``,
+    with their counts (see ``_counted_categories``: a parent counts its children). One query
+    for the whole tree."""
+    # A visible category under a hidden one is left out: the rule is per branch.
+    return [
+        category for category in _counted_categories(user).values() if category.parent_id is None
+    ]
 
 
 def category_for(*, slug, user):
@@ -59,7 +93,9 @@ def category_for(*, slug, user):
 
 
 def subcategories(*, category, user):
-    return list(visible_categories(user).filter(parent=category))
+    """The visible sub-categories of a category, with their counts."""
+    found = _counted_categories(user).get(category.pk)
+    return found.subcategories if found is not None else []
 
 
 def topics_of(*, category, user):

@@ -1,6 +1,8 @@
 """Business rules of the forums: who may read and post, writing topics and posts, edits,
 reports, moderation decisions and follows. Every write goes through one of these functions."""
 
+import dataclasses
+
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -8,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import markup
 from .attachments import check_upload
@@ -137,6 +140,24 @@ def _rate_key(user, now):
     return f"forums:posts:{user.pk}:{int(now.timestamp()) // window}", count, window
 
 
+def _check_links(*, user, source):
+    """Refuse too many links from a new account (moderators are exempt), in a new message or
+    an edit: editing is not a way round it."""
+    if is_moderator(user):
+        return
+    links = markup.count_links(source)
+    maximum = limit("FORUMS_NEW_ACCOUNT_MAX_LINKS")
+    if links > maximum and is_new_account(user):
+        raise PostingRefused(
+            _(
+                "New accounts may put at most %(maximum)d links in a message; this one has "
+                "%(count)d. Remove some and post again."
+            )
+            % {"maximum": maximum, "count": links},
+            code="too_many_links",
+        )
+
+
 def _check_abuse(*, user, source):
     """Refuse too many posts in a row, too many links from a new account, and the same
     message twice. Moderators are exempt from the first two."""
@@ -151,17 +172,7 @@ def _check_abuse(*, user, source):
                 ),
                 code="rate_limited",
             )
-        links = markup.count_links(source)
-        maximum = limit("FORUMS_NEW_ACCOUNT_MAX_LINKS")
-        if links > maximum and is_new_account(user):
-            raise PostingRefused(
-                _(
-                    "New accounts may put at most %(maximum)d links in a message; this one has "
-                    "%(count)d. Remove some and post again."
-                )
-                % {"maximum": maximum, "count": links},
-                code="too_many_links",
-            )
+        _check_links(user=user, source=source)
     digest = markup.content_hash(source)
     since = now - limit("FORUMS_DUPLICATE_WINDOW")
     if Post.objects.filter(author=user, content_hash=digest, created_at__gte=since).exists():
@@ -309,8 +320,7 @@ def _published(post):
     post_announce(post=post)
 
 
-def post_edit(*, post, user, source):
-    """Change a message; what it said before is kept in its visible history."""
+def _check_can_edit(*, post, user):
     if not can_edit(post=post, user=user):
         raise PermissionDenied(_("You can only edit your own messages."))
     if post.status == PublicationStatus.DELETED:
@@ -319,9 +329,15 @@ def post_edit(*, post, user, source):
         raise PermissionDenied(
             _("Your account is suspended from the forums: you can read but not post.")
         )
+
+
+def post_edit(*, post, user, source):
+    """Change a message; what it said before is kept in its visible history."""
+    _check_can_edit(post=post, user=user)
     source = _clean_source(source)
     if source == post.source:
         return post
+    _check_links(user=user, source=source)
     now = timezone.now()
     old_source = post.source
     with transaction.atomic():
@@ -345,6 +361,67 @@ def post_edit(*, post, user, source):
             post=post, handles=added, key=f"forums.post:{post.pk}:edit:{post.edit_count}"
         )
     return post
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview:
+    """A message as it will be shown, before it is posted."""
+
+    html: str
+    author: object
+    handle: str
+    # What will not look as typed (pictures shown as links, unknown @handles…).
+    remarks: list[str]
+    # Why posting it now would be refused (too many links, the same message twice…).
+    refusal: PostingRefused | None = None
+
+
+def post_preview(*, user, source, category=None, topic=None, post=None):
+    """Render a message as posting it would, with the same rights: a new topic in
+    ``category``, a reply in ``topic``, or an edit of ``post``. Nothing is written.
+
+    Raises PermissionDenied where posting would, and PostingRefused for an empty or too long
+    message; the anti-abuse refusals posting would give are returned with the preview, so
+    that the person sees both.
+    """
+    if post is not None:
+        _check_can_edit(post=post, user=user)
+        author = post.author
+    else:
+        where = topic.category if topic is not None else category
+        refusal = posting_refusal(category=where, user=user, topic=topic)
+        if refusal:
+            raise PermissionDenied(refusal)
+        author = user
+    source = _clean_source(source)
+    handles = markup.mentioned_handles(source)
+    known = set(ForumProfile.objects.filter(handle__in=handles).values_list("handle", flat=True))
+    remarks = markup.remarks(source)
+    unknown = [handle for handle in handles if handle not in known]
+    if unknown:
+        remarks.append(
+            ngettext(
+                "Nobody has the handle %(handles)s: nobody will be told.",
+                "Nobody has the handles %(handles)s: nobody will be told.",
+                len(unknown),
+            )
+            % {"handles": ", ".join(f"@{handle}" for handle in unknown)}
+        )
+    refusal = None
+    try:
+        if post is None:
+            _check_abuse(user=user, source=source)
+        elif source != post.source:
+            _check_links(user=user, source=source)
+    except PostingRefused as error:
+        refusal = error
+    return Preview(
+        html=markup.render(source, handles=known),
+        author=author,
+        handle=profile_for(author).handle if author is not None else "",
+        remarks=remarks,
+        refusal=refusal,
+    )
 
 
 def topic_close(*, topic, user, conclusion):

@@ -1,13 +1,17 @@
 """Thin views of the forums: they read through selectors, write through services, and put a
 refusal back on the form with everything typed kept."""
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -102,11 +106,37 @@ def category(request, slug):
     )
 
 
-def _render_topic_form(request, category, form, status=200):
+def _previewing(request):
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _preview(request, form, **where):
+    """The context of a form's page showing the preview of its message (see
+    ``services.post_preview``); what cannot be previewed goes on the form."""
+    if not form.is_valid():
+        return {}
+    try:
+        preview = services.post_preview(
+            user=request.user, source=form.cleaned_data["body"], **where
+        )
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or _("You cannot post here."))
+        return {}
+    except ValidationError as error:
+        _put_errors(form, error)
+        return {}
+    if preview.refusal is not None:
+        _put_errors(form, preview.refusal)
+    # A browser cannot be given back the files it sent: say which ones to choose again.
+    files = [upload.name for upload in request.FILES.getlist("files")]
+    return {"preview": preview, "files_to_choose_again": files}
+
+
+def _render_topic_form(request, category, form, status=200, **extra):
     return render(
         request,
         "forums/topic_new.html",
-        {"category": category, "ancestors": _ancestors(category), "form": form},
+        {"category": category, "ancestors": _ancestors(category), "form": form, **extra},
         status=status,
     )
 
@@ -120,6 +150,10 @@ def topic_new(request, slug):
         return redirect(category.get_absolute_url())
     if request.method != "POST":
         return _render_topic_form(request, category, TopicForm())
+    if _previewing(request):
+        form = TopicForm(request.POST, request.FILES, preview=True)
+        extra = _preview(request, form, category=category)
+        return _render_topic_form(request, category, form, 400 if form.errors else 200, **extra)
     form = TopicForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_topic_form(request, category, form, status=400)
@@ -202,7 +236,7 @@ def post(request, pk):
     return redirect(f"{url}?page={page}#post-{post.pk}" if page > 1 else f"{url}#post-{post.pk}")
 
 
-def _render_reply(request, topic, form, quoted=None, status=200):
+def _render_reply(request, topic, form, quoted=None, status=200, **extra):
     return render(
         request,
         "forums/reply.html",
@@ -212,6 +246,7 @@ def _render_reply(request, topic, form, quoted=None, status=200):
             "ancestors": _ancestors(topic.category) + [topic.category],
             "form": form,
             "quoted": quoted,
+            **extra,
         },
         status=status,
     )
@@ -237,6 +272,10 @@ def reply(request, pk):
         if quoted is not None:
             initial = {"body": markup.quote_markdown(quoted), "quoted": quoted.pk}
         return _render_reply(request, topic, PostForm(initial=initial), quoted)
+    if _previewing(request):
+        form = PostForm(request.POST, request.FILES, preview=True)
+        extra = _preview(request, form, topic=topic)
+        return _render_reply(request, topic, form, quoted, 400 if form.errors else 200, **extra)
     form = PostForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_reply(request, topic, form, quoted, status=400)
@@ -269,8 +308,10 @@ def post_edit(request, pk):
     post = _post_or_404(request, pk)
     if not services.can_edit(post=post, user=request.user):
         raise PermissionDenied
-    form = EditForm(request.POST or None, initial={"body": post.source})
-    if request.method == "POST" and form.is_valid():
+    previewing = _previewing(request)
+    form = EditForm(request.POST or None, initial={"body": post.source}, preview=previewing)
+    extra = _preview(request, form, post=post) if previewing else {}
+    if request.method == "POST" and not previewing and form.is_valid():
         try:
             services.post_edit(post=post, user=request.user, source=form.cleaned_data["body"])
         except PermissionDenied as error:
@@ -288,6 +329,7 @@ def post_edit(request, pk):
             "topic": post.topic,
             "ancestors": _ancestors(post.topic.category) + [post.topic.category],
             "form": form,
+            **extra,
         },
         status=400 if form.errors else 200,
     )
@@ -455,12 +497,20 @@ def attachment(request, pk, name):
     )
     if not readable:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.kind != Attachment.Kind.IMAGE,
-        filename=attachment.name,
-    )
+    as_attachment = attachment.kind != Attachment.Kind.IMAGE
+    if accel := settings.ESSAIM_PRIVATE_MEDIA_ACCEL_REDIRECT:
+        # nginx sends the file from its internal location over PRIVATE_MEDIA_ROOT, keeping
+        # Content-Type, Content-Disposition and Cache-Control (README, "Production").
+        response = HttpResponse(content_type=attachment.content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(attachment.file.name)
+        response["Content-Disposition"] = content_disposition_header(as_attachment, attachment.name)
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=as_attachment,
+            filename=attachment.name,
+        )
     # Served bytes never run as a page of this site, whatever they contain.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -56,3 +57,35 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+
+
+class ModerationPanel(Component):
+    """The dashboard's panel for forum moderators: messages waiting for a decision (held for
+    approval or hidden by reports) and published messages that were reported."""
+
+    name = "forums_moderation"
+    template_name = "forums/admin/moderation_panel.html"
+    order = 80
+
+    def __init__(self, *, waiting, reported):
+        self.waiting, self.reported = waiting, reported
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "waiting": self.waiting,
+            "reported": self.reported,
+            "queue_url": reverse("forums_moderation"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_moderation_panel(request, panels):
+    from . import selectors
+
+    if is_moderator(request.user):
+        panels.append(
+            ModerationPanel(
+                waiting=selectors.moderation_queue().count(),
+                reported=selectors.reported_posts().count(),
+            )
+        )

@@ -7,32 +7,68 @@ from decimal import Decimal
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from website.addresses import absolute_url
-from website.api_common import INVALID, NOT_FOUND, Pagination
+from website.api_common import (
+    INVALID,
+    MAX_NUMBER,
+    NOT_FOUND,
+    SECTOR_DESCRIPTION,
+    TERRITORY_DESCRIPTION,
+    Day,
+    Flag,
+    Lang,
+    Pagination,
+    Slug,
+    form_choice,
+    one_of,
+    whole_number,
+    words,
+)
 from website.cache import mark
 from website.forms import api_filters
 
 from . import booking_selectors, selectors
-from .forms import DirectoryFilterForm
+from .forms import QUERY_MAX_LENGTH, DirectoryFilterForm
 from .models import Space, Territory
 
 router = Router(tags=["directory"])
 
 
 class Filters(Schema):
-    lang: str = Field("fr", pattern="^(fr|en)$")
-    q: str | None = Field(None, max_length=200)
-    sector: str | None = None
-    territory: str | None = None
-    legal_form: str | None = None
-    need: str | None = None
-    offer: str | None = None
-    umbrella: str | None = None
-    umbrellas_only: bool = False
+    lang: Lang = "fr"
+    q: words(QUERY_MAX_LENGTH) | None = Field(
+        None, description="Words to look for in the name, description, place or languages."
+    )
+    sector: Slug | None = Field(None, description=SECTOR_DESCRIPTION)
+    territory: Slug | None = Field(None, description=TERRITORY_DESCRIPTION)
+    legal_form: Slug | None = Field(
+        None,
+        description=(
+            "A legal form's slug, as in the legal_form_slug of actors. A slug that names no "
+            "legal form is refused (422)."
+        ),
+    )
+    need: form_choice(DirectoryFilterForm, "need") | None = Field(
+        None, description="Actors with a current need of this kind."
+    )
+    offer: form_choice(DirectoryFilterForm, "offer") | None = Field(
+        None, description="Actors with a current offer of this kind."
+    )
+    umbrella: Slug | None = Field(
+        None,
+        description=(
+            "An umbrella network's slug, as in the slug of actors with umbrella true "
+            "(umbrellas_only lists them): its approved members. A slug of no published network "
+            "is refused (422)."
+        ),
+    )
+    umbrellas_only: Flag = Field(False, description="Umbrella networks only.")
 
 
 class ActorOut(Schema):
@@ -40,7 +76,8 @@ class ActorOut(Schema):
     name: str
     slug: str
     url: str
-    legal_form: str | None
+    legal_form: str | None = Field(description="The legal form's name, in the language of lang.")
+    legal_form_slug: str | None = Field(description="The value the legal_form filter takes.")
     identifier_kind: str
     identifier: str
     sectors: list[str]
@@ -72,6 +109,7 @@ def _actor_out(actor, lang):
             "slug": actor.slug,
             "url": absolute_url(reverse("network:actor", args=[actor.slug])),
             "legal_form": actor.legal_form.name if actor.legal_form else None,
+            "legal_form_slug": actor.legal_form.slug if actor.legal_form else None,
             "identifier_kind": actor.identifier_kind,
             "identifier": actor.identifier,
             "sectors": [sector.slug for sector in actor.sectors.all()],
@@ -122,13 +160,20 @@ def list_actors(request, filters: Query[Filters]):
     return _LazyOut(selectors.actors_for_directory(filters=_filters(filters)), filters.lang)
 
 
-@router.get("/actors/{slug}", response={200: ActorOut, **NOT_FOUND}, summary="One published actor")
-def get_actor(request, slug: str, lang: str = "fr"):
+ACTOR_SLUG = Path(..., description="The actor's slug, as in /api/v1/actors.")
+
+
+@router.get(
+    "/actors/{slug}",
+    response={200: ActorOut, **NOT_FOUND, **INVALID},
+    summary="One published actor",
+)
+def get_actor(request, slug: Slug = ACTOR_SLUG, lang: Lang = "fr"):
     mark(request, ("directory",))
     actor = selectors.actor_for_profile(slug=slug)
     if actor is None:
-        raise Http404
-    return _actor_out(actor, lang if lang in {"fr", "en"} else "fr")
+        raise Http404(_("No published actor has this slug."))
+    return _actor_out(actor, lang)
 
 
 # --- meeting spaces (issue 7) --------------------------------------------------------------
@@ -136,10 +181,17 @@ def get_actor(request, slug: str, lang: str = "fr"):
 
 
 class SpaceFilters(Schema):
-    territory: str | None = Field(None, description="Territory slug; spaces below it count too.")
-    capacity: int | None = Field(None, ge=1, description="At least this many people.")
-    equipment: list[str] = Field([], description=f"Any of {', '.join(Space.EQUIPMENT)}.")
-    accessibility: list[str] = Field([], description=f"Any of {', '.join(Space.ACCESSIBILITY)}.")
+    lang: Lang = "fr"
+    territory: Slug | None = Field(None, description=TERRITORY_DESCRIPTION)
+    capacity: whole_number(1, MAX_NUMBER) | None = Field(
+        None, description="At least this many people."
+    )
+    equipment: list[one_of(Space.EQUIPMENT, _("Choose equipment from the list."))] = Field(
+        [], description="All of these."
+    )
+    accessibility: list[
+        one_of(Space.ACCESSIBILITY, _("Choose accessibility features from the list."))
+    ] = Field([], description="All of these.")
 
 
 # A local time of day such as "08:00:00": RFC 3339's partial-time. JSON Schema's "time" format is
@@ -255,8 +307,11 @@ class _LazySpaces(_LazyOut):
 def _space_or_404(slug):
     space = booking_selectors.spaces_for_listing().filter(slug=slug).first()
     if space is None:
-        raise Http404
+        raise Http404(_("No meeting space open to bookings has this slug."))
     return space
+
+
+SPACE_SLUG = Path(..., description="The space's slug, as in /api/v1/spaces.")
 
 
 @router.get(
@@ -268,22 +323,18 @@ def _space_or_404(slug):
 @paginate(Pagination)
 def list_spaces(request, filters: Query[SpaceFilters]):
     mark(request, ("spaces",))
-    errors = [
-        {"loc": ["query", field], "msg": f"Unknown value: {name}"}
-        for field, allowed in (
-            ("equipment", Space.EQUIPMENT),
-            ("accessibility", Space.ACCESSIBILITY),
-        )
-        for name in getattr(filters, field)
-        if name not in allowed
-    ]
     territory = None
     if filters.territory:
         territory = Territory.objects.filter(slug=filters.territory).first()
         if territory is None:
-            errors.append({"loc": ["query", "territory"], "msg": "Unknown territory."})
-    if errors:
-        raise NinjaValidationError(errors)
+            raise NinjaValidationError(
+                [
+                    {
+                        "loc": ["query", "territory"],
+                        "msg": str(_("Choose a territory from the list.")),
+                    }
+                ]
+            )
     spaces = booking_selectors.spaces_filtered(
         filters={**filters.dict(), "territory": territory}
     ).order_by("name", "pk")
@@ -292,13 +343,21 @@ def list_spaces(request, filters: Query[SpaceFilters]):
 
 @router.get(
     "/spaces/{slug}",
-    response={200: SpaceDetailOut, **NOT_FOUND},
+    response={200: SpaceDetailOut, **NOT_FOUND, **INVALID},
     tags=["spaces"],
     summary="One meeting space",
 )
-def get_space(request, slug: str):
+def get_space(request, slug: Slug = SPACE_SLUG, lang: Lang = "fr"):
     mark(request, ("spaces",))
     return _space_out(_space_or_404(slug), detail=True)
+
+
+MAX_DAYS = booking_selectors.MAX_AVAILABILITY_DAYS
+START = Query(None, description="First day; today in the space by default.")
+END = Query(
+    None,
+    description=f"Last day, from start to start + {MAX_DAYS - 1} days; start + 6 by default.",
+)
 
 
 @router.get(
@@ -307,33 +366,35 @@ def get_space(request, slug: str):
     tags=["spaces"],
     summary="When a meeting space is busy and when it can be booked",
     description=(
-        "From start to end (local dates of the space, both included, at most "
-        f"{booking_selectors.MAX_AVAILABILITY_DAYS} days; from today for a week by default)."
+        "From start to end, local dates of the space, both included: from today for a week "
+        "by default. end is not before start, and the period lasts at most "
+        f"{MAX_DAYS} days (end at most start + {MAX_DAYS - 1} days); another period is "
+        "refused (422)."
     ),
 )
 def space_availability(
-    request, slug: str, start: dt.date | None = None, end: dt.date | None = None
+    request,
+    slug: Slug = SPACE_SLUG,
+    start: Day | None = START,
+    end: Day | None = END,
+    lang: Lang = "fr",
 ):
     mark(request, ("spaces",))
     space = _space_or_404(slug)
     start = start or timezone.localtime(timezone.now(), space.zone).date()
-    for name, day in (("start", start), ("end", end)):
-        # Days become local midnights and a week is added: year 9999 would overflow.
-        if day and not 1900 <= day.year <= 2999:
-            raise NinjaValidationError(
-                [{"loc": ["query", name], "msg": f"{name} must be in the years 1900 to 2999."}]
-            )
     end = end or start + dt.timedelta(days=6)
-    if end < start or (end - start).days >= booking_selectors.MAX_AVAILABILITY_DAYS:
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ["query", "end"],
-                    "msg": f"end must be from start to start + "
-                    f"{booking_selectors.MAX_AVAILABILITY_DAYS - 1} days.",
-                }
-            ]
-        )
+    if end < start:
+        message = _("The end date cannot come before the start date.")
+    elif (end - start).days >= MAX_DAYS:
+        message = ngettext(
+            "The period lasts at most %(days)d day.",
+            "The period lasts at most %(days)d days.",
+            MAX_DAYS,
+        ) % {"days": MAX_DAYS}
+    else:
+        message = None
+    if message:
+        raise NinjaValidationError([{"loc": ["query", "end"], "msg": str(message)}])
     found = booking_selectors.availability(space=space, first_day=start, last_day=end)
     return {
         "space": space.slug,
@@ -351,14 +412,32 @@ from . import incubator_selectors  # noqa: E402
 from .incubator_forms import CallFilterForm  # noqa: E402
 
 
-class CallFilters(Schema):
-    lang: str = Field("fr", pattern="^(fr|en)$")
-    open_now: bool = False
-    state: str | None = None
-    sector: str | None = None
-    territory: str | None = None
-    support: str | None = None
-    incubator: str | None = None
+class ProgrammeFilters(Schema):
+    lang: Lang = "fr"
+    sector: Slug | None = Field(None, description=SECTOR_DESCRIPTION)
+    territory: Slug | None = Field(
+        None,
+        description=(
+            f"{TERRITORY_DESCRIPTION} A programme without a territory is its incubator's."
+        ),
+    )
+    support: form_choice(CallFilterForm, "support") | None = Field(
+        None, description="Programmes that offer this kind of support."
+    )
+    incubator: Slug | None = Field(
+        None,
+        description=(
+            "An incubator's slug, as in the incubator of programmes and calls. A slug of no "
+            "published incubator is refused (422)."
+        ),
+    )
+
+
+class CallFilters(ProgrammeFilters):
+    open_now: Flag = Field(False, description="Calls open now (open or closing soon).")
+    state: form_choice(CallFilterForm, "state") | None = Field(
+        None, description="Calls in this state now."
+    )
 
 
 class CallOut(Schema):
@@ -472,7 +551,7 @@ def list_calls(request, filters: Query[CallFilters]):
     tags=["incubators"],
 )
 @paginate(Pagination)
-def list_programmes(request, filters: Query[CallFilters]):
+def list_programmes(request, filters: Query[ProgrammeFilters]):
     mark(request, ("incubators", "directory"))
     programmes = incubator_selectors.programmes_for_listing(filters=_call_filters(filters))
     return _LazySerialised(programmes, filters.lang, _programme_out)

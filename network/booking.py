@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from events.wording import duration_in_words
 from website.addresses import calendar_uid
 from website.cache import content_changed
 
@@ -32,6 +33,7 @@ from .booking_notifications import (
     series_sequence,
 )
 from .models import Actor, Booking, Membership, Space
+from .services import actor_may_act, require_approved_actor
 
 SLOT_TAKEN = "slot_taken"
 OVERLAP_SQLSTATE = "23P01"  # exclusion_violation
@@ -81,10 +83,15 @@ def is_manager(user, space):
     return space.managers.filter(pk=user.pk).exists()
 
 
-def can_book_for(user, actor):
+def _is_member(user, actor):
     if not (user and user.is_authenticated):
         return False
     return Membership.objects.active().filter(actor=actor, user=user).exists()
+
+
+def can_book_for(user, actor):
+    """A member books on behalf of an actor a moderator approved."""
+    return actor_may_act(actor) and _is_member(user, actor)
 
 
 def can_see(user, booking):
@@ -151,22 +158,27 @@ def rule_problems(*, space, start, end, attendees, now, opening_hours=None, clos
     duration = end - start
     if duration < space.min_duration:
         problems.append(
-            _("Bookings last at least %(minutes)d minutes.")
-            % {"minutes": space.min_duration.total_seconds() // 60}
+            _("Bookings last at least %(duration)s.")
+            % {"duration": duration_in_words(space.min_duration)}
         )
     if duration > space.max_duration:
         problems.append(
-            _("Bookings last at most %(minutes)d minutes.")
-            % {"minutes": space.max_duration.total_seconds() // 60}
+            _("Bookings last at most %(duration)s.")
+            % {"duration": duration_in_words(space.max_duration)}
         )
     if start < now + space.min_notice:
         problems.append(
-            _("Book at least %(hours)d hours ahead.")
-            % {"hours": space.min_notice.total_seconds() // 3600}
+            _("Book at least %(duration)s ahead.")
+            % {"duration": duration_in_words(space.min_notice)}
         )
     if start > now + space.horizon:
         problems.append(
-            _("Bookings open %(days)d days ahead at most.") % {"days": space.horizon.days}
+            ngettext(
+                "Bookings open %(days)d day ahead at most.",
+                "Bookings open %(days)d days ahead at most.",
+                space.horizon.days,
+            )
+            % {"days": space.horizon.days}
         )
     if attendees is not None and attendees > space.capacity:
         problems.append(
@@ -350,13 +362,15 @@ def booking_create(
     A series is all-or-nothing unless ``skip_conflicts``: then the dates that break a rule or
     are taken are left out (and at least one date must remain). Returns the created rows.
     """
-    if not can_book_for(user, actor):
+    if not _is_member(user, actor):
         raise PermissionDenied(_("You can only book on behalf of an actor you are a member of."))
     if not purpose.strip():
         raise ValidationError(_("Say what the space is for."), code="purpose")
     now = now or timezone.now()
     with transaction.atomic():
         space = _lock(space)
+        # Only an approved actor books: a throwaway one would get round the quota per actor.
+        require_approved_actor(actor)
         if not space.is_active:
             raise ValidationError(_("This space does not take bookings."), code="inactive")
         expire_requests(space=space, now=now)
@@ -449,6 +463,8 @@ def booking_approve(*, booking, user, now=None):
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.PENDING:
             raise ValidationError(_("This request was already decided."), code="decided")
+        # An actor archived (or sent back to review) since it asked no longer books.
+        require_approved_actor(booking.actor)
         booking.status = Booking.Status.CONFIRMED
         booking.occupies = True
         booking.decided_by, booking.decided_at = user, now
@@ -600,9 +616,11 @@ def bookings_housekeeping(*, now=None):
 
 
 def actors_for_booking(user):
-    """The actors a person may book on behalf of."""
+    """The actors a person may book on behalf of: approved ones they are a member of."""
     if not (user and user.is_authenticated):
         return Actor.objects.none()
-    return Actor.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).order_by("name")
+    return (
+        Actor.objects.published()
+        .filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
+        .order_by("name")
+    )

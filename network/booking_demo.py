@@ -28,6 +28,8 @@ SPACES = [
         (WEEKDAYS, dt.time(8), dt.time(22)),
         {
             "address": "10 boulevard de Stalingrad\n44000 Nantes",
+            # A season of weekly board meetings and a few workshops for one actor.
+            "max_active_per_actor": 20,
             "latitude": Decimal("47.2200"),
             "longitude": Decimal("-1.5350"),
             "has_projector": True,
@@ -163,7 +165,6 @@ def _bookings(spaces):
     actors = {a.name: a for a in Actor.objects.all()}
     plans = []
     membre, recyclerie = members.get("membre@essaim.example"), actors.get("Recyclerie du Breil")
-    cafe = actors.get("Café associatif Le Lien")
     member, coop = members.get("member@essaim.example"), actors.get("Coop Alimentaire de Limoilou")
     if "salle-de-la-manufacture" in spaces and membre and recyclerie:
         zone = "Europe/Paris"
@@ -186,7 +187,7 @@ def _bookings(spaces):
         plans.append(
             {
                 "space": spaces["salle-de-la-manufacture"],
-                "actor": cafe or recyclerie,
+                "actor": recyclerie,
                 "user": membre,
                 "start": _at(thursday, 14, zone),
                 "end": _at(thursday, 17, zone),

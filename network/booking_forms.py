@@ -6,19 +6,23 @@ They only shape input: every rule is checked again by ``network.booking``.
 import datetime as dt
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from events.wording import duration_in_words
 
 from .booking import Repeat, actors_for_booking
 from .forms import territory_filter_field
 from .models import Space
+from .selectors import actors_waiting_of
 
+DURATION_STEPS = (30, 60, 90, 120, 180, 240)
+# The lengths a search offers, said as every duration of the site is ("1 h 30").
+_duration_in_words = lazy(duration_in_words, str)
 DURATIONS = [
-    (30, _("30 minutes")),
-    (60, _("1 hour")),
-    (90, _("1 hour 30")),
-    (120, _("2 hours")),
-    (180, _("3 hours")),
-    (240, _("4 hours")),
+    *((minutes, _duration_in_words(dt.timedelta(minutes=minutes))) for minutes in DURATION_STEPS),
     (480, _("A day (8 hours)")),
 ]
 
@@ -110,6 +114,17 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.space = space
         self.fields["actor"].queryset = actors_for_booking(user)
+        # Say why an actor of theirs is missing from the list, rather than leave them guessing.
+        waiting = [actor.name for actor in actors_waiting_of(user=user)]
+        if waiting:
+            # Escaped here: Django renders a help text as it is (|safe), and names are typed
+            # by anybody.
+            self.fields["actor"].help_text = escape(
+                gettext(
+                    "Waiting for a moderator's approval, and not offered until then: %(names)s."
+                )
+                % {"names": ", ".join(waiting)}
+            )
 
     def clean(self):
         data = super().clean()

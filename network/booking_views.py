@@ -162,11 +162,20 @@ def space_book(request, slug):
                 )
         else:
             first = created[0]
+            count = len(created)
             if first.status == Booking.Status.CONFIRMED:
-                text = _("Your booking is confirmed (%(count)d date(s)).")
+                text = ngettext(
+                    "Your booking is confirmed (%(count)d date).",
+                    "Your booking is confirmed (%(count)d dates).",
+                    count,
+                )
             else:
-                text = _("Your request was sent to the managers (%(count)d date(s)).")
-            messages.success(request, text % {"count": len(created)})
+                text = ngettext(
+                    "Your request was sent to the managers (%(count)d date).",
+                    "Your request was sent to the managers (%(count)d dates).",
+                    count,
+                )
+            messages.success(request, text % {"count": count})
             return redirect("network:booking", pk=first.pk)
     elif request.method == "POST":
         status = 400

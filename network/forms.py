@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from website.forms import FilterForm
 
-from .models import Actor, LegalForm, NeedOffer, NeedOfferCategory, Sector, Territory
+from .models import (
+    Actor,
+    IdentifierKind,
+    LegalForm,
+    NeedOffer,
+    NeedOfferCategory,
+    Sector,
+    SizeBand,
+    Territory,
+)
 
 QUERY_MAX_LENGTH = 200
 
@@ -120,6 +129,12 @@ class ActorForm(forms.ModelForm):
         self.fields["sectors"].queryset = Sector.objects.all()
         self.fields["legal_form"].empty_label = _("Choose a legal form")
         self.fields["territory"].empty_label = _("Choose a territory")
+        # Optional choices: their empty choice says so, in words, not "---------".
+        self.fields["identifier_kind"].choices = [
+            ("", _("No identifier")),
+            *IdentifierKind.choices,
+        ]
+        self.fields["size_band"].choices = [("", _("Not given")), *SizeBand.choices]
 
     def public_values(self):
         return {name: self.cleaned_data.get(name) for name in Actor.PUBLIC_FIELDS}
@@ -140,6 +155,11 @@ class NeedOfferForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "need-%s")
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Need or offer?")), *NeedOffer.Kind.choices]
+        self.fields["category"].choices = [
+            ("", _("Choose a category")),
+            *NeedOfferCategory.choices,
+        ]
         if not self.is_bound:
             self.initial.setdefault("expires_on", timezone.localdate() + dt.timedelta(days=180))
 

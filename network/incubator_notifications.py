@@ -10,7 +10,6 @@ import zoneinfo
 
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events.subscriptions import topic_subscribers
@@ -27,6 +26,7 @@ from website.notifications.subscribers import (
     subscriber_of,
 )
 
+from .incubators import moment_for_reader
 from .models import Call, CallAlertOptOut, Programme
 
 OPENED = "network.call.opened"
@@ -115,7 +115,10 @@ def call_message(delivery):
             "call": call,
             "programme": call.programme,
             "closing": closing,
-            "zone_name": zone_name,
+            # In the call's zone, then in the recipient's when their clock differs.
+            "deadline": moment_for_reader(call.closes_at, call.time_zone, zone_name)
+            if call.closes_at
+            else "",
             "call_url": _absolute("network:call", call.programme.slug, call.pk, language=language),
             "language": language,
             **links,
@@ -140,8 +143,11 @@ def _digest_entries(object_ids):
     entries = []
     for call in calls:
         if call.closes_at:
+            # The digest renders in the subscriber's zone (``timezone.override``).
             when = _("closes %(date)s") % {
-                "date": date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")
+                "date": moment_for_reader(
+                    call.closes_at, call.time_zone, timezone.get_current_timezone()
+                )
             }
         else:
             when = _("open all year round")

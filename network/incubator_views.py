@@ -9,9 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events import wording
 from events.feeds import _calendar_response  # the platform's one conditional-GET answer
 from website.cache import public_page
 from website.forms import errors_to_form
@@ -51,6 +53,9 @@ def programme_list(request):
     context = _filter_context(request, form)
     calls = incubator_selectors.calls_for_listing(filters=form.filters)
     page_obj = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = incubators.with_dates_for_reader(
+        page_obj.object_list, timezone.get_current_timezone()
+    )
     feed_path = reverse("network:calls_feed")
     if context["filter_query"]:
         feed_path += "?" + context["filter_query"]
@@ -74,7 +79,9 @@ def programme_detail(request, slug):
         "network/incubators/programme_detail.html",
         {
             "programme": programme,
-            "calls": list(programme.calls.all()),
+            "calls": incubators.with_dates_for_reader(
+                programme.calls.all(), timezone.get_current_timezone()
+            ),
             "can_manage": incubators.can_manage_programmes(request.user, programme.actor),
         },
     )
@@ -86,11 +93,13 @@ def call_detail(request, slug, pk):
     call = incubator_selectors.call_for_page(programme_slug=slug, pk=pk)
     if call is None:
         raise Http404
+    (call,) = incubators.with_dates_for_reader([call], timezone.get_current_timezone())
     return render(
         request,
         "network/incubators/call_detail.html",
         {
             "call": call,
+            "call_zone": wording.zone_in_words(call.zone),
             "programme": call.programme,
             "can_manage": incubators.can_manage_programmes(request.user, call.programme.actor),
         },

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from events import wording
 from website.addresses import absolute_url, calendar_uid
 
 from .models import Call, CallState, Programme
-from .services import can_moderate, is_actor_admin
+from .services import can_moderate, is_actor_admin, require_approved_actor
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,11 @@ def can_manage_programmes(user, actor):
 
 
 def _require_manager(user, actor):
+    """Who may write (an incubator's admins, moderators), and for whom: only an incubator a
+    moderator approved runs programmes and calls."""
     if not can_manage_programmes(user, actor):
         raise PermissionDenied(_("Only the incubator's administrators can do this."))
+    require_approved_actor(actor)
 
 
 # --- programmes --------------------------------------------------------------------------
@@ -252,6 +256,64 @@ def call_state(call, now=None):
     return CallState(row) if row else None
 
 
+# --- display -----------------------------------------------------------------------------
+# A call's dates are told in the call's own zone (where the incubator reads its mail), then in
+# the reader's when their clock differs: a Dakar deadline of 11 December 23:59 is "vendredi 11
+# décembre 2026, 23 h 59 (heure de Dakar) ; soit samedi 12 décembre 2026, 0 h 59, heure de
+# Paris", never "12 décembre 00:59 (Europe/Paris)".
+
+
+def moment_for_reader(moment, zone, reader_zone):
+    """One moment (a deadline: no end) in ``zone``, then in ``reader_zone`` when its clock
+    differs, with the words of ``events.wording``; the reader's day is left out when it is
+    the same. ``wording.when_for_reader`` says spans; this is its counterpart for a moment."""
+    zone = zoneinfo.ZoneInfo(str(zone))
+    local = timezone.localtime(moment, zone)
+    told = _("%(span)s (%(zone)s)") % {
+        "span": wording.moment_in_words(local),
+        "zone": wording.zone_in_words(zone),
+    }
+    if reader_zone is None:
+        return told
+    here = zoneinfo.ZoneInfo(str(reader_zone))
+    theirs = timezone.localtime(moment, here)
+    if theirs.utcoffset() == local.utcoffset():
+        return told
+    return _("%(told)s; that is %(span)s, %(zone)s") % {
+        "told": told,
+        "span": wording.time_in_words(theirs)
+        if theirs.date() == local.date()
+        else wording.moment_in_words(theirs),
+        "zone": wording.zone_in_words(here),
+    }
+
+
+def machine_time(moment, zone):
+    """A moment for ``<time datetime>``: in ``zone``, whole seconds (HTML allows no more than
+    three decimals)."""
+    return timezone.localtime(moment, zoneinfo.ZoneInfo(str(zone))).replace(microsecond=0)
+
+
+def with_dates_for_reader(calls, reader_zone):
+    """``calls`` as a list, each with ``dates_told``: its opening, pre-deposit and closing
+    (those it has) as ``{"machine": ..., "words": ...}`` for ``reader_zone``."""
+    calls = list(calls)
+    for call in calls:
+        call.dates_told = {
+            name: {
+                "machine": machine_time(moment, call.time_zone).isoformat(),
+                "words": moment_for_reader(moment, call.time_zone, reader_zone),
+            }
+            for name, moment in (
+                ("opens", call.opens_at),
+                ("pre_deposit", call.pre_deposit_at),
+                ("closes", call.closes_at),
+            )
+            if moment is not None
+        }
+    return calls
+
+
 # --- calendar ----------------------------------------------------------------------------
 
 
@@ -274,9 +336,19 @@ def deadlines_calendar(calls, *, request=None):
     for call in calls:
         url = absolute_url(call.get_absolute_url())
         actor = call.programme.actor.name
-        for which, moment, label in (
-            ("pre-deposit", call.pre_deposit_at, _("Pre-application due: %(title)s (%(actor)s)")),
-            ("closes", call.closes_at, _("Deadline: %(title)s (%(actor)s)")),
+        for which, moment, label, told in (
+            (
+                "pre-deposit",
+                call.pre_deposit_at,
+                _("Pre-application due: %(title)s (%(actor)s)"),
+                _("Pre-application due: %(when)s"),
+            ),
+            (
+                "closes",
+                call.closes_at,
+                _("Deadline: %(title)s (%(actor)s)"),
+                _("Deadline: %(when)s"),
+            ),
         ):
             if moment is None:
                 continue
@@ -286,9 +358,12 @@ def deadlines_calendar(calls, *, request=None):
             vevent.add("sequence", call.sequence)
             vevent.add("summary", label % {"title": call.title, "actor": actor})
             vevent.add("dtstart", moment.astimezone(dt.UTC))
+            # The calendar shows DTSTART in its owner's zone; the description keeps the
+            # call's own (a feed has no reader to add: it is the same for everybody).
+            when = moment_for_reader(moment, call.time_zone, None)
             vevent.add(
                 "description",
-                _("How to apply: %(url)s") % {"url": url},
+                "\n".join((told % {"when": when}, _("How to apply: %(url)s") % {"url": url})),
             )
             vevent.add("url", url)
             vevent.add("categories", [call.programme.name])

@@ -15,6 +15,7 @@ from website.addresses import absolute_url
 from website.cache import conditional_on, public_page
 
 from . import selectors
+from .figures import MONTHS, statistics_page
 from .forms import DirectoryFilterForm
 
 DEFAULT_LICENCE = {
@@ -164,17 +165,10 @@ def export_csv(request):
     return response
 
 
-def _bar_rows(rows):
-    top = max((row["count"] for row in rows), default=0) or 1
-    for row in rows:
-        row["percent"] = round(100 * row["count"] / top, 1)
-    return rows
-
-
 @public_page("directory")
 @require_GET
 def statistics(request):
-    figures = selectors.statistics()
+    figures = selectors.statistics(months=MONTHS)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statistiques-ess-{_stamp()}.csv"'
@@ -186,14 +180,8 @@ def statistics(request):
                 writer.writerow([title, row["label"], row["count"]])
         writer.writerow([_("Total"), "", figures["total"]])
         return response
-    tables = [
-        {"key": key, "title": title, "rows": _bar_rows(figures[key])} for key, title in _tables()
-    ]
-    return render(
-        request,
-        "network/statistics.html",
-        {"total": figures["total"], "tables": tables},
-    )
+    # The CSV keeps codes and ISO months for machines; people read them in words.
+    return render(request, "network/statistics.html", statistics_page(figures, titles=_tables()))
 
 
 def _tables():

@@ -13,6 +13,7 @@ from .models import (
     Actor,
     ActorChange,
     ActorStatus,
+    Booking,
     LegalForm,
     Membership,
     NeedOffer,
@@ -120,16 +121,23 @@ def actors_for_directory(*, filters):
     return apply_filters(published_actors(), filters or {}).for_listing().order_by("name", "pk")
 
 
-def actor_for_profile(*, slug):
-    """A published actor with its sectors, approved umbrella links and current needs/offers."""
+def actor_for_profile(*, slug, viewer=None):
+    """A published actor with its sectors, approved umbrella links and current needs/offers.
+
+    An actor not published (waiting for review, sent back, archived) is shown only to the
+    person who created it, its administrators and the moderators; for anybody else it does
+    not exist. ``actor.is_preview`` says which of the two the page shows.
+    """
     actor = (
-        published_actors()
-        .select_related("legal_form", "territory", "logo")
+        Actor.objects.select_related("legal_form", "territory", "logo")
         .prefetch_related("sectors")
         .filter(slug=slug)
         .first()
     )
     if actor is None:
+        return None
+    actor.is_preview = actor.status != ActorStatus.PUBLISHED
+    if actor.is_preview and not _may_preview(viewer, actor):
         return None
     actor.umbrellas = list(
         Actor.objects.published()
@@ -156,6 +164,16 @@ def actor_for_profile(*, slug):
     actor.current_needs = [item for item in current if item.kind == NeedOffer.Kind.NEED]
     actor.current_offers = [item for item in current if item.kind == NeedOffer.Kind.OFFER]
     return actor
+
+
+def _may_preview(user, actor):
+    from .services import can_moderate
+
+    if not (user and user.is_authenticated):
+        return False
+    if actor.created_by_id == user.pk or can_moderate(user):
+        return True
+    return Membership.objects.admins().filter(actor=actor, user=user).exists()
 
 
 def parse_bbox(value):
@@ -309,7 +327,12 @@ def statistics(*, months=24, now=None):
 
 
 def actors_of(*, user):
-    """A person's memberships, with their actors, and what waits for their decision."""
+    """A person's memberships, with their actors, and what waits for their decision.
+
+    Each actor they administer carries its umbrella networks (``umbrella_links``: requests
+    waiting and memberships approved) and the networks it may still ask to join
+    (``umbrella_choices``). The number of queries does not grow with the number of actors.
+    """
     memberships = list(
         Membership.objects.filter(user=user)
         .exclude(status=Membership.Status.REJECTED)
@@ -326,9 +349,32 @@ def actors_of(*, user):
             actor_id__in=[m.actor_id for m in memberships], status=ActorChange.Status.PENDING
         ).values_list("actor_id", flat=True)
     )
+    links = defaultdict(list)
+    umbrellas = []
+    if admin_of:
+        for link in (
+            UmbrellaMembership.objects.filter(member_id__in=admin_of)
+            .exclude(status=UmbrellaMembership.Status.REJECTED)
+            .select_related("umbrella")
+            .order_by("umbrella__name", "pk")
+        ):
+            links[link.member_id].append(link)
+        umbrellas = list(
+            Actor.objects.published()
+            .filter(is_umbrella=True)
+            .only("pk", "name", "slug")
+            .order_by("name")
+        )
     for membership in memberships:
         membership.has_pending_change = membership.actor_id in pending_changes
         membership.is_admin = membership.actor_id in admin_of
+        membership.umbrella_links = links.get(membership.actor_id, [])
+        linked = {link.umbrella_id for link in membership.umbrella_links}
+        membership.umbrella_choices = [
+            umbrella
+            for umbrella in umbrellas
+            if umbrella.pk not in linked and umbrella.pk != membership.actor_id
+        ]
     join_requests = list(
         Membership.objects.filter(actor_id__in=admin_of, status=Membership.Status.PENDING)
         .select_related("user", "actor")
@@ -346,6 +392,17 @@ def actors_of(*, user):
         "join_requests": join_requests,
         "umbrella_requests": umbrella_requests,
     }
+
+
+def actors_waiting_of(*, user):
+    """The actors a person is an active member of that wait for a moderator's review."""
+    if not (user and user.is_authenticated):
+        return Actor.objects.none()
+    return Actor.objects.filter(
+        status__in=(ActorStatus.PENDING, ActorStatus.DUPLICATE),
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+    ).order_by("name")
 
 
 def review_queue():
@@ -372,3 +429,37 @@ def review_queue():
             Actor.objects.published().filter(is_stale=True).order_by("reminder_sent_at")[:200]
         ),
     }
+
+
+# --- what waits, for the admin's dashboard -------------------------------------------------
+
+
+def review_counts():
+    """How many new actors, potential duplicates and proposed changes wait for a moderator:
+    the sections of the review (``review_queue``), counted. Two queries."""
+    counts = Actor.objects.aggregate(
+        actors=Count("pk", filter=Q(status=ActorStatus.PENDING)),
+        duplicates=Count(
+            "pk", filter=Q(duplicate_of__isnull=False) & ~Q(status=ActorStatus.ARCHIVED)
+        ),
+    )
+    counts["changes"] = ActorChange.objects.filter(status=ActorChange.Status.PENDING).count()
+    return counts
+
+
+def bookings_to_decide(*, user, now=None):
+    """The spaces a person manages (all of them for a superuser) that have requests waiting
+    for a decision, as dicts of ``name``, ``slug`` and ``count``, by name. One query."""
+    now = now or timezone.now()
+    # A request still "pending" whose time passed is expired, even before the periodic
+    # task writes it so (network.booking.expire_requests).
+    pending = Booking.objects.filter(status=Booking.Status.PENDING, end__gt=now).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    if not user.is_superuser:
+        pending = pending.filter(space__managers=user)
+    return list(
+        pending.values("space__name", "space__slug")
+        .annotate(count=Count("pk"))
+        .order_by("space__name")
+    )

@@ -31,7 +31,15 @@ from .models import (
     Territory,
     UmbrellaMembership,
 )
-from .notifications import actor_decision_notify, membership_request_notify, reminder_notify
+from .notifications import (
+    actor_decision_notify,
+    actor_review_notify,
+    change_review_notify,
+    membership_request_notify,
+    reminder_notify,
+    umbrella_decision_notify,
+    umbrella_request_notify,
+)
 
 # Keeping entries alive: a reminder a year after the last confirmation; an entry nobody
 # confirms within STALE_AFTER of the reminder is flagged as possibly out of date.
@@ -65,6 +73,47 @@ def _require_admin(user, actor):
 def _require_moderator(user):
     if not can_moderate(user):
         raise PermissionDenied(_("Only moderators can do this."))
+
+
+# --- acting on behalf of an actor --------------------------------------------------------
+# Only an actor a moderator approved acts: books spaces, runs programmes and calls, publishes
+# needs and offers, joins umbrella networks. Were a pending one allowed, anybody could make
+# throwaway actors to get round the per-actor limits (a space's quota of active bookings).
+
+NOT_APPROVED = "actor_not_approved"
+WAITING_FOR_REVIEW = (ActorStatus.PENDING, ActorStatus.DUPLICATE)
+
+
+def actor_may_act(actor):
+    return actor.status == ActorStatus.PUBLISHED
+
+
+def not_approved_message(actor, status=None):
+    """Why ``actor`` may not act yet, in the reader's language."""
+    status = status or actor.status
+    if status == ActorStatus.ARCHIVED:
+        return _(
+            "%(name)s is archived: it can no longer book spaces, run calls for applications "
+            "or publish needs and offers."
+        ) % {"name": actor.name}
+    if status == ActorStatus.DRAFT:
+        return _(
+            "%(name)s is not published yet: edit it to submit it for review. Once a moderator "
+            "approves it, it can book spaces, run calls for applications and publish needs "
+            "and offers."
+        ) % {"name": actor.name}
+    return _(
+        "%(name)s is waiting for a moderator's approval: once approved, it can book spaces, "
+        "run calls for applications and publish needs and offers."
+    ) % {"name": actor.name}
+
+
+def require_approved_actor(actor):
+    """Refuse to act for an actor that is not published, as stored now (the instance the
+    caller holds may be older than a moderator's decision)."""
+    status = Actor.objects.filter(pk=actor.pk).values_list("status", flat=True).first()
+    if status != ActorStatus.PUBLISHED:
+        raise ValidationError(not_approved_message(actor, status), code=NOT_APPROVED)
 
 
 # --- values <-> JSON for proposals -------------------------------------------------------
@@ -169,6 +218,8 @@ def actor_create(*, user, values, private=None, status=ActorStatus.PENDING):
             actor=actor, user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
         )
         _flag_if_duplicate(actor)
+        if actor.status in WAITING_FOR_REVIEW:
+            actor_review_notify(actor=actor)
     return actor
 
 
@@ -212,12 +263,16 @@ def actor_update(*, actor, user, values, private=None):
         proposed = serialize_values(values)
         if actor.status != ActorStatus.PUBLISHED:
             sectors = _apply_values(actor, proposed)
-            if actor.status in (ActorStatus.DRAFT, ActorStatus.ARCHIVED):
+            submitted = actor.status in (ActorStatus.DRAFT, ActorStatus.ARCHIVED)
+            if submitted:
                 actor.status = ActorStatus.PENDING
             actor.full_clean()
             actor.save()
             if sectors is not None:
                 actor.sectors.set(sectors)
+            # Moderators hear of each submission once, not of every edit while it waits.
+            if submitted:
+                actor_review_notify(actor=actor)
             return None
         if private_changed:
             actor.full_clean()
@@ -233,7 +288,9 @@ def actor_update(*, actor, user, values, private=None):
         actor.changes.filter(status=ActorChange.Status.PENDING).update(
             status=ActorChange.Status.SUPERSEDED
         )
-        return ActorChange.objects.create(actor=actor, data=changed, proposed_by=user)
+        change = ActorChange.objects.create(actor=actor, data=changed, proposed_by=user)
+        change_review_notify(change=change)
+        return change
 
 
 def actor_approve(*, actor, user):
@@ -353,33 +410,60 @@ def membership_decide(*, membership, user, approve, role=Membership.Role.MEMBER)
 
 
 def umbrella_join_request(*, umbrella, member, user):
-    """An actor's admin asks that their actor join an umbrella network."""
+    """An actor's admin asks that their actor join an umbrella network; the umbrella's
+    admins are told. A request already waiting, or a membership already approved, is not
+    sent again; one that was declined may be."""
     _require_admin(user, member)
     if not (umbrella.is_umbrella and umbrella.status == ActorStatus.PUBLISHED):
         raise ValidationError(_("This actor is not a published umbrella network."))
     if umbrella.pk == member.pk:
         raise ValidationError(_("An umbrella network cannot join itself."))
     with transaction.atomic():
+        require_approved_actor(member)
         link, created = UmbrellaMembership.objects.get_or_create(
             umbrella=umbrella, member=member, defaults={"requested_by": user}
         )
-        if not created and link.status == UmbrellaMembership.Status.REJECTED:
+        if not created:
+            link = UmbrellaMembership.objects.select_for_update().get(pk=link.pk)
+            names = {"actor": member.name, "network": umbrella.name}
+            if link.status == UmbrellaMembership.Status.PENDING:
+                raise ValidationError(
+                    _(
+                        "%(actor)s already asked to join %(network)s: the request is waiting "
+                        "for its administrators."
+                    )
+                    % names,
+                    code="already_asked",
+                )
+            if link.status == UmbrellaMembership.Status.APPROVED:
+                raise ValidationError(
+                    _("%(actor)s is already a member of %(network)s.") % names,
+                    code="already_member",
+                )
             link.status = UmbrellaMembership.Status.PENDING
             link.requested_by = user
-            link.save(update_fields=["status", "requested_by"])
+            link.decided_by = None
+            link.save(update_fields=["status", "requested_by", "decided_by"])
+        umbrella_request_notify(link=link)
     return link
 
 
 def umbrella_decide(*, link, user, approve):
-    """The umbrella's admins (not the joining actor's) approve or decline a member."""
+    """The umbrella's admins (not the joining actor's) approve or decline a member; whoever
+    asked is told."""
     _require_admin(user, link.umbrella)
     with transaction.atomic():
         link = UmbrellaMembership.objects.select_for_update().get(pk=link.pk)
+        if link.status != UmbrellaMembership.Status.PENDING:
+            raise ValidationError(_("This request was already decided."), code="decided")
+        if approve:  # archived or sent back to review since it asked
+            require_approved_actor(link.member)
         link.status = (
             UmbrellaMembership.Status.APPROVED if approve else UmbrellaMembership.Status.REJECTED
         )
         link.decided_by = user
         link.save(update_fields=["status", "decided_by"])
+        umbrella_decision_notify(link=link)
     return link
 
 
@@ -388,6 +472,7 @@ def umbrella_decide(*, link, user, approve):
 
 def need_offer_create(*, actor, user, kind, category, title, description="", expires_on):
     _require_admin(user, actor)
+    require_approved_actor(actor)
     if expires_on < timezone.localdate():
         raise ValidationError({"expires_on": _("The end date cannot be in the past.")})
     item = NeedOffer(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -201,24 +202,30 @@ def organization_jsonld(actor, request):
 @public_page("directory")
 @require_GET
 def actor_profile(request, slug):
-    actor = selectors.actor_for_profile(slug=slug)
+    """A published actor's profile; an actor not published yet only for its creator, its
+    administrators and the moderators, with a banner that says so (404 for anybody else)."""
+    actor = selectors.actor_for_profile(slug=slug, viewer=request.user)
     if actor is None:
         raise Http404
     membership = None
     if request.user.is_authenticated:
         membership = Membership.objects.filter(actor=actor, user=request.user).first()
-    return render(
+    response = render(
         request,
         "network/actor_detail.html",
         {
             "actor": actor,
-            "jsonld": organization_jsonld(actor, request),
+            # Search engines and shared caches know published actors only.
+            "jsonld": None if actor.is_preview else organization_jsonld(actor, request),
             "membership": membership,
             "is_admin": membership is not None
             and membership.role == Membership.Role.ADMIN
             and membership.status == Membership.Status.ACTIVE,
         },
     )
+    if actor.is_preview:
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required
@@ -314,7 +321,6 @@ def actor_join(request, slug):
 @require_GET
 def my_actors(request):
     context = selectors.actors_of(user=request.user)
-    context["umbrella_form"] = UmbrellaJoinForm()
     return render(request, "network/my_actors.html", context)
 
 
@@ -372,14 +378,18 @@ def umbrella_join(request, slug):
 def umbrella_decide(request, pk):
     link = get_object_or_404(UmbrellaMembership.objects.select_related("umbrella", "member"), pk=pk)
     approve = request.POST.get("decision") == "accept"
-    services.umbrella_decide(link=link, user=request.user, approve=approve)
-    messages.success(
-        request,
-        _("%(actor)s is now a member of %(network)s.")
-        % {"actor": link.member.name, "network": link.umbrella.name}
-        if approve
-        else _("The request was declined."),
-    )
+    try:
+        services.umbrella_decide(link=link, user=request.user, approve=approve)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(actor)s is now a member of %(network)s.")
+            % {"actor": link.member.name, "network": link.umbrella.name}
+            if approve
+            else _("The request was declined."),
+        )
     return redirect("network:mine")
 
 
@@ -401,6 +411,8 @@ def members(request, slug):
 @require_http_methods(["GET", "POST"])
 def needs_manage(request, slug):
     actor = _admin_actor(request, slug)
+    if request.method == "GET" and not services.actor_may_act(actor):
+        messages.warning(request, services.not_approved_message(actor))
     form = NeedOfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -252,3 +253,54 @@ PublishedActorChooserWidget = published_actor_chooser_viewset.widget_class
 @hooks.register("register_admin_viewset")
 def register_published_actor_chooser():
     return published_actor_chooser_viewset
+
+
+# The dashboard: what waits for each role ------------------------------------------------
+
+
+class ReviewPanel(Component):
+    """For moderators: the new actors, potential duplicates and proposed changes that wait
+    for them, counted, each linked to its section of the review."""
+
+    name = "network_review"
+    template_name = "network/admin/review_panel.html"
+    order = 60
+
+    def __init__(self, counts):
+        self.counts = counts
+
+    def get_context_data(self, parent_context=None):
+        return {
+            **self.counts,
+            "total": sum(self.counts.values()),
+            "review_url": reverse("network_review"),
+        }
+
+
+class BookingRequestsPanel(Component):
+    """For the managers of meeting spaces: the requests waiting for their decision, by space."""
+
+    name = "network_booking_requests"
+    template_name = "network/admin/booking_requests_panel.html"
+    order = 70
+
+    def __init__(self, spaces):
+        self.spaces = spaces
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "spaces": self.spaces,
+            "total": sum(space["count"] for space in self.spaces),
+            "manage_url": reverse("network:spaces_manage"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_panels(request, panels):
+    from . import services
+
+    user = request.user
+    if services.can_moderate(user):
+        panels.append(ReviewPanel(selectors.review_counts()))
+    if user.is_superuser or user.managed_spaces.exists():
+        panels.append(BookingRequestsPanel(selectors.bookings_to_decide(user=user)))

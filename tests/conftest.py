@@ -50,6 +50,10 @@ def pytest_collection_modifyitems(config, items):
         missing["celery_worker"] = f"Redis does not answer at {redis_url_for_tests()}"
     if not shutil.which("xgettext"):
         missing["gettext"] = "GNU gettext is not installed (apt-get install gettext)"
+    if not shutil.which("java"):
+        missing["html_checker"] = (
+            "Java runs the W3C Nu checker (apt-get install default-jre-headless)"
+        )
     needed = {marker for marker in missing for item in items if marker in item.keywords}
     if IN_CI and needed:
         raise pytest.UsageError("CI runs every test: " + "; ".join(missing[m] for m in needed))
@@ -187,6 +191,17 @@ def full_demo(demo):
     network_demo.load()
     events_demo.load()
     return demo
+
+
+@pytest.fixture
+def whole_demo(full_demo):
+    """The demo as `make run` loads it: site, directory, agenda, forums, good practices."""
+    from forums import demo as forums_demo
+    from practices import demo as practices_demo
+
+    forums_demo.load()
+    practices_demo.load()
+    return full_demo
 
 
 # Events: an agenda under the French home page, and events published in it.

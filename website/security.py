@@ -1,4 +1,5 @@
-"""Response headers that protect visitors: the Content Security Policy and the Permissions-Policy.
+"""Response headers that protect visitors: the Content Security Policy and the Permissions-Policy;
+and the storage of files that only views checking access may serve.
 
 The public site gets a strict policy (``CONTENT_SECURITY_POLICY`` in the settings): scripts and
 styles only from our own origin, no inline code, no ``style="..."`` attribute; the rare inline
@@ -8,14 +9,18 @@ writes inline scripts and styles, so paths under ``ESSAIM_ADMIN_CSP_PREFIXES`` g
 """
 
 import http.client
+import logging
 from urllib.parse import urlsplit
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 
 # The policies of the settings alone, built once: most answers (every page-cache hit) use
 # nothing else, and building one takes a fifth of what such an answer costs.
@@ -106,17 +111,77 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+def permissions_policy():
+    """The ``Permissions-Policy`` header of ``ESSAIM_PERMISSIONS_POLICY``."""
+    features = settings.ESSAIM_PERMISSIONS_POLICY
+    return ", ".join(f"{name}=({' '.join(allow)})" for name, allow in features.items())
+
+
+def protect_standalone_page(response):
+    """The headers the middlewares give every page, for a page made before they ran: a
+    request refused by an outer middleware (a Host outside ALLOWED_HOSTS refused by the page
+    cache) never reaches them. What is already set is kept."""
+    if policy := settings_policy():
+        response.headers.setdefault(HEADER, policy)
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    if header := permissions_policy():
+        response.headers.setdefault("Permissions-Policy", header)
+    return response
+
+
+class DisallowedHostFilter(logging.Filter):
+    """On ``django.security.DisallowedHost``: a Host header outside ALLOWED_HOSTS is the
+    client's doing (scanners send them all day), not a fault of the site. Django logs it as an
+    error with a traceback; this makes it one warning line, which still names the host for
+    whoever has to add it to ALLOWED_HOSTS."""
+
+    def filter(self, record):
+        if record.levelno > logging.WARNING:
+            record.levelno = logging.WARNING
+            record.levelname = logging.getLevelName(logging.WARNING)
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return True
+
+
 class PermissionsPolicyMiddleware:
     """Adds ``Permissions-Policy`` (``ESSAIM_PERMISSIONS_POLICY``): browser features we never use
     are switched off for our pages and for anything that would embed them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        features = settings.ESSAIM_PERMISSIONS_POLICY
-        self.header = ", ".join(f"{name}=({' '.join(allow)})" for name, allow in features.items())
+        self.header = permissions_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+@deconstructible(path="website.security.PrivateFileStorage")
+class PrivateFileStorage(FileSystemStorage):
+    """Files that only a view checking access may serve (forum attachments): STORAGES'
+    ``private``, under PRIVATE_MEDIA_ROOT, which is outside MEDIA_ROOT, so that whatever
+    serves ``/media/`` (the web server, or Django with SERVE_MEDIA) cannot hand them out.
+
+    They have no address of their own: ``url()`` raises rather than give a ``/media/`` one
+    that would only work if someone put the files back there.
+    """
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def url(self, name):
+        raise ValueError(
+            f"{name} is private: it has no public address; serve it through a view that "
+            "checks who may read it."
+        )
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)

@@ -12,6 +12,10 @@ from website.api import api
 
 # A database that is away gives a clean 503 page, whatever raised (website/unavailable.py).
 handler500 = "website.unavailable.server_error"
+# A standalone page that never reads the request's host (website/views.py::bad_request).
+handler400 = "website.views.bad_request"
+# Not Django's: allauth answers its rate limits with this view, which adds Retry-After.
+handler429 = "website.ratelimit.allauth_too_many_requests"
 
 urlpatterns = [
     # One login page for everyone: the admin's own form would skip allauth's rate limits and 2FA.

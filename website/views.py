@@ -2,14 +2,18 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
 from website.addresses import absolute_url
+from website.middleware import request_language
+from website.security import protect_standalone_page
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_MAX_QUERY_LENGTH = 200
@@ -68,3 +72,18 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    """Django's ``handler400``: the standalone 400 page, rendered without the request.
+
+    A request can be bad in what every page reads: with a Host outside ALLOWED_HOSTS,
+    ``request.get_host()`` raises again in the page cache, the kept fragments of
+    ``base.html`` and Wagtail's site lookup, and Django's own handler, which renders with the
+    request, answered 500 with a traceback. The language comes from the path or the cookie
+    (the locale middleware may not have run yet); the headers the middlewares would have
+    added are added here, since the refusal may come before them.
+    """
+    with translation.override(request_language(request)):
+        response = HttpResponseBadRequest(render_to_string("400.html"))
+    return protect_standalone_page(response)

@@ -82,6 +82,18 @@ def occurrence_when(occurrence):
 
 
 @register.filter
+def short_day(day, weekday=True):
+    """ "lun. 7 déc."; ``|short_day:False``: "7 déc." (``wording.short_day``)."""
+    return wording.short_day(day, weekday=weekday)
+
+
+@register.filter
+def duration(value):
+    """A timedelta as "1 h 30", "45 min" (``wording.duration_in_words``)."""
+    return wording.duration_in_words(value) if value is not None else ""
+
+
+@register.filter
 def price(event):
     """An event's price in the reader's language ("45 €", "€45")."""
     return price_in_words(event.price, event.price_currency)

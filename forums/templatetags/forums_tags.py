@@ -1,9 +1,11 @@
-"""Template tags of the forums, for pages outside the app (the site header)."""
+"""Template tags of the forums: the link in the site header, and messages shown under a
+heading of another level than on a topic page."""
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from forums import selectors
+from forums import markup, selectors
 
 register = template.Library()
 
@@ -24,3 +26,10 @@ def forum_notifications_link(context):
         {"unread": selectors.unread_count(user=user)},
         request=request,
     )
+
+
+@register.filter
+def headings_below(html, level):
+    """A message's stored HTML (sanitised when it was written) with its headings moved under a
+    heading of ``level``: ``{{ post.html|headings_below:2 }}`` under an h2."""
+    return mark_safe(markup.headings_below(str(html), int(level)))

@@ -1,7 +1,8 @@
 """allauth's rate limits, as written out in ACCOUNT_RATE_LIMITS (website/settings/base.py):
-the attempt past each limit is refused with the translated 429 page (failed logins: with a
-form error), and what the limit does not cover (another address, another account) goes on.
-The counts come from the setting, so these tests follow it when it changes."""
+the attempt past each limit is refused with the translated 429 page and ``Retry-After``
+(failed logins: with a form error), and what the limit does not cover (another address,
+another account) goes on. The counts come from the setting, so these tests follow it when it
+changes."""
 
 import pytest
 from allauth.account import app_settings as account_settings
@@ -10,7 +11,7 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core import mail
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,23 @@ def first_limit(action, per):
     return next(r.amount for r in parse_rates(settings.ACCOUNT_RATE_LIMITS[action]) if r.per == per)
 
 
+def first_window(action, per):
+    """The seconds of the first rate of ``action`` counted ``per`` ip, key or user."""
+    return next(
+        r.duration for r in parse_rates(settings.ACCOUNT_RATE_LIMITS[action]) if r.per == per
+    )
+
+
 def refused(response):
+    """A 429 with the page's message in French and a ``Retry-After`` in whole seconds."""
     with translation.override("fr"):
         message = gettext(REFUSAL)
-    return response.status_code == 429 and message in response.content.decode()
+    return (
+        response.status_code == 429
+        and message in response.content.decode()
+        and response.get("Retry-After", "").isdigit()
+        and int(response["Retry-After"]) > 0
+    )
 
 
 def person(django_user_model, email):
@@ -106,3 +120,51 @@ def test_failed_logins_lock_the_account_even_for_its_password_but_not_other_acco
     other = client.post("/fr/accounts/login/", {"login": omar.email, "password": PASSWORD})
     assert other.status_code == 302
     assert client.session["_auth_user_id"] == str(omar.pk)
+
+
+def test_allauths_refusals_say_when_to_try_again_from_the_rate_that_refused(
+    client, django_user_model
+):
+    """``Retry-After`` (RFC 9110, 10.2.3) is the time until the oldest attempt counted by the
+    exhausted rate leaves its window: under a minute for sign-ups from one address, about an
+    hour for resets to one mailbox. The 429 page says it in minutes."""
+    data = {"email": "robot@spam.example", "password1": PASSWORD, "password2": "autre"}
+    for _ in range(first_limit("signup", "ip")):
+        client.post("/fr/accounts/signup/", data)
+    response = client.post("/fr/accounts/signup/", data)
+    assert refused(response)
+    assert (
+        first_window("signup", "ip") - 5
+        <= int(response["Retry-After"])
+        <= (first_window("signup", "ip"))
+    )
+    with translation.override("fr"):
+        in_a_minute = ngettext(
+            "You can try again in about %(minutes)s minute.",
+            "You can try again in about %(minutes)s minutes.",
+            1,
+        ) % {"minutes": 1}
+    assert in_a_minute in response.content.decode()
+
+    awa = person(django_user_model, "awa@coop.example")
+    for _ in range(first_limit("reset_password", "key")):
+        client.post("/fr/accounts/password/reset/", {"email": awa.email}, REMOTE_ADDR=OTHER_IP)
+    response = client.post(
+        "/fr/accounts/password/reset/", {"email": awa.email.upper()}, REMOTE_ADDR=OTHER_IP
+    )
+    assert refused(response)
+    hour = first_window("reset_password", "key")
+    assert hour - 5 <= int(response["Retry-After"]) <= hour
+
+
+def test_every_429_of_the_site_carries_retry_after(rf):
+    """The site's own refusal says when, even when no wait was computed."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from website import ratelimit
+
+    request = rf.post("/fr/directory/new/")
+    request.user = AnonymousUser()
+    response = ratelimit.too_many_requests(request)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0

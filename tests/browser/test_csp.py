@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.pages import public_paths
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COLLECT = """
@@ -21,21 +23,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
     );
 });
 """
-
-
-@pytest.fixture
-def everything(demo, settings):
-    """The demo as `make run` loads it: site, directory, agenda, forums, good practices."""
-    from events import demo as events_demo
-    from forums import demo as forums_demo
-    from network import demo as network_demo
-    from practices import demo as practices_demo
-
-    network_demo.load()
-    events_demo.load()
-    forums_demo.load()
-    practices_demo.load()
-    return demo
 
 
 @pytest.fixture
@@ -79,51 +66,6 @@ def log_in(page, live_server, email, password):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def public_paths():
-    """The main public pages, found from the demo's own content."""
-    from events.models import EventIndexPage, EventPage
-    from forums.models import Category, Topic
-    from network.models import Actor, Programme, Space
-    from practices.models import GoodPracticePage
-
-    agenda = EventIndexPage.objects.live().filter(locale__language_code="fr").first()
-    event = EventPage.objects.live().filter(locale__language_code="fr").first()
-    actor = Actor.objects.filter(status="published").exclude(description="").first()
-    category = Category.objects.filter(groups__isnull=True).first()
-    topic = Topic.objects.filter(category=category).first()
-    practice = GoodPracticePage.objects.live().filter(locale__language_code="fr").first()
-    return [
-        "/fr/",
-        "/en/",
-        "/fr/le-reseau/",
-        "/fr/search/?q=r%C3%A9seau",
-        "/fr/accounts/login/",
-        "/fr/accounts/signup/",
-        agenda.url,
-        agenda.url + "map/",
-        agenda.url + "archive/",
-        agenda.url + "month/2027/3/",
-        event.url,
-        "/fr/events/subscribe/",
-        reverse("network:directory"),
-        reverse("network:actor", args=[actor.slug]),
-        reverse("network:map"),
-        reverse("network:statistics"),
-        reverse("network:needs_offers"),
-        reverse("network:open_data"),
-        reverse("forums:index"),
-        reverse("forums:category", args=[category.slug]),
-        reverse("forums:topic", args=[topic.pk]),
-        practice.get_parent().url,
-        practice.url,
-        # Spaces and incubators (their issues were being built at the same time as this test).
-        reverse("network:spaces"),
-        reverse("network:space", args=[Space.objects.order_by("pk").first().slug]),
-        reverse("network:programmes"),
-        reverse("network:programme", args=[Programme.objects.order_by("pk").first().slug]),
-    ]
-
-
 def assert_strict(policy, path):
     assert "script-src 'self'" in policy, f"{path}: {policy!r}"
     assert "style-src 'self'" in policy, f"{path}: {policy!r}"
@@ -148,7 +90,7 @@ def test_the_collector_sees_a_violation_when_there_is_one(page, live_server, dem
 
 
 def test_public_and_member_pages_run_under_the_strict_policy_without_violation(
-    page, live_server, everything, violations
+    page, live_server, whole_demo, violations
 ):
     from network.models import Membership
 
@@ -173,7 +115,7 @@ def test_public_and_member_pages_run_under_the_strict_policy_without_violation(
         .select_related("actor", "user")
         .first()
     )
-    log_in(page, live_server, admin_membership.user.email, everything.DEMO_PASSWORD)
+    log_in(page, live_server, admin_membership.user.email, whole_demo.DEMO_PASSWORD)
     slug = admin_membership.actor.slug
     for path in [
         reverse("profile"),
@@ -196,11 +138,11 @@ def test_public_and_member_pages_run_under_the_strict_policy_without_violation(
 
 
 def test_wagtail_admin_works_under_its_own_relaxed_policy_and_the_userbar_under_the_strict_one(
-    page, live_server, everything, violations
+    page, live_server, whole_demo, violations
 ):
     from website.models import HomePage
 
-    log_in(page, live_server, "admin@essaim.example", everything.DEMO_PASSWORD)
+    log_in(page, live_server, "admin@essaim.example", whole_demo.DEMO_PASSWORD)
     # The public home page, with Wagtail's userbar for an administrator.
     policy, found = visit(page, live_server, "/fr/", violations)
     assert_strict(policy, "/fr/")

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale
 
 from events.models import EventKind
@@ -40,6 +42,43 @@ def test_bad_filters_get_a_422_with_a_message_in_the_chosen_language(client, mak
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "Enter a date such as 2027-03-10."
     assert client.get("/api/v1/occurrences", {"lang": "xx"}).status_code == 422
+
+
+def test_dates_are_read_only_as_the_schema_writes_them(client, make_event):
+    make_event()
+    # The agenda's page also reads 10/03/2027; the API's schema says YYYY-MM-DD, and keeps to it.
+    assert client.get("/api/v1/occurrences", {"date_from": "2027-03-10"}).json()["count"] == 1
+    assert client.get("/api/v1/occurrences", {"date_from": ""}).json()["count"] == 1
+    response = client.get("/api/v1/occurrences", {"date_from": "10/03/2027", "lang": "en"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["query", "date_from"], "msg": "Enter a date such as 2027-03-10."}
+    ]
+    response = client.get("/api/v1/occurrences", {"date_to": "3000-01-01"})
+    assert response.json()["detail"] == [
+        {
+            "loc": ["query", "date_to"],
+            "msg": "Saisissez une date comprise entre les années 1900 et 2999.",
+        }
+    ]
+
+
+def test_an_unknown_uid_is_a_404_and_a_malformed_one_a_422_in_the_language_of_lang(
+    client, make_event
+):
+    event = make_event(publish=False)
+    for lang in ("fr", "en"):
+        with translation.override(lang):
+            unknown = gettext("No published event has this UID.")
+            malformed = gettext(
+                "Enter the UID of an event: the event_uid of one of its dates in "
+                "/api/v1/occurrences."
+            )
+        response = client.get(f"/api/v1/events/{event.translation_key}", {"lang": lang})
+        assert (response.status_code, response.json()) == (404, {"detail": unknown})
+        response = client.get("/api/v1/events/atelier-compostage-1", {"lang": lang})
+        assert response.status_code == 422
+        assert response.json()["detail"] == [{"loc": ["path", "uid"], "msg": malformed}]
 
 
 def test_english_titles_and_links_with_lang_en(client, agenda, make_event):

@@ -65,3 +65,21 @@ def test_new_accounts_have_a_link_limit(client, public, member, other, make_topi
     )
     member.refresh_from_db()
     assert services.post_create(topic=topic, user=member, source=body).pk
+
+
+def test_an_edit_is_no_way_round_the_link_limit_of_new_accounts(
+    client, public, member, moderator, make_topic
+):
+    topic = make_topic(public, member, source="Bonjour, sans lien.")
+    post = topic.posts.get()
+    body = "Voir https://a.example, https://b.example et www.c.example"
+    client.force_login(member)
+    response = client.post(f"/en/forums/p/{post.pk}/edit/", {"body": body})
+    assert response.status_code == 400
+    assert "New accounts may put at most 2 links" in response.content.decode()
+    post.refresh_from_db()
+    assert post.source == "Bonjour, sans lien." and post.edit_count == 0
+    # The preview of the edit says so before it is sent; a moderator's edit is not limited.
+    response = client.post(f"/en/forums/p/{post.pk}/edit/", {"body": body, "preview": "1"})
+    assert "New accounts may put at most 2 links" in response.content.decode()
+    assert services.post_edit(post=post, user=moderator, source=body).source == body

@@ -125,10 +125,8 @@ def test_every_rule_is_enforced_by_the_service(vocab, manager, requester):
     assert "closed that day" in _problem(space, requester, local(day, 10), local(day, 11))
     assert "not open" in _problem(space, requester, local(other, 6), local(other, 9))
     assert "not open" in _problem(space, requester, local(other, 21), local(other, 23))
-    assert "at least 60 minutes" in _problem(
-        space, requester, local(other, 10), local(other, 10, 30)
-    )
-    assert "at most 180 minutes" in _problem(space, requester, local(other, 9), local(other, 13))
+    assert "at least 1 h." in _problem(space, requester, local(other, 10), local(other, 10, 30))
+    assert "at most 3 h." in _problem(space, requester, local(other, 9), local(other, 13))
     soon = dt.date.today() + dt.timedelta(days=1)
     assert "ahead" in _problem(space, requester, local(soon, 10), local(soon, 11))
     far = dt.date.today() + dt.timedelta(days=60)
@@ -535,3 +533,33 @@ def test_the_space_page_shows_its_photo_described_by_its_title(client, space):
     text = client.get(reverse("network:space", args=[space.slug])).content.decode()
     assert 'alt="La grande salle, avec sa scène et ses fenêtres sur le parc"' in text
     assert "<img" in text.split("<h1>")[1].split("</figure>")[0]
+
+
+def test_a_booking_of_one_date_says_date_in_the_singular(client, space, requester):
+    day = next_week_day()
+    client.force_login(requester)
+    response = client.post(
+        reverse("network:space_book", args=[space.slug]),
+        {
+            "actor": requester.actor.slug,
+            "date": day.isoformat(),
+            "start_time": "10:00",
+            "end_time": "11:00",
+            "purpose": "Réunion",
+            "attendees": 5,
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "(1 date)." in page
+    assert "date(s)" not in page
+
+
+def test_the_search_counts_free_spaces_in_words_that_agree(client, space):
+    day = next_week_day()
+    url = reverse("network:spaces") + f"?date={day.isoformat()}&time=10:30&duration=90"
+    with translation.override("fr"):
+        page = client.get(url.replace("/en/", "/fr/")).content.decode()
+    assert "1 salle libre le" in page
+    assert "libre(s)" not in page
+    assert "1\u00a0h\u00a030" in page

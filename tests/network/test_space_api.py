@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from network import booking as services
-from network.models import Closure, OpeningHours
+from network.models import Closure, OpeningHours, Space
 
 from .booking_helpers import join, local, make_space, next_week_day
 
@@ -144,6 +144,18 @@ def test_availability_checks_its_period(client, spaces):
     assert client.get(f"{url}?start={today}&end={today - dt.timedelta(days=1)}").status_code == 422
     assert client.get(f"{url}?start={today}&end={today + dt.timedelta(days=40)}").status_code == 422
     assert client.get(f"{url}?start=someday").status_code == 422
+    # Pydantic read "0" as a Unix time (1970-01-01): the schema says a date, so does the server.
+    response = client.get(f"{url}?start=0&lang=en")
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["query", "start"], "msg": "Enter a date such as 2027-03-10."}
+    ]
+    span = client.get(f"{url}?start={today}&end={today + dt.timedelta(days=31)}&lang=en")
+    assert span.json()["detail"] == [
+        {"loc": ["query", "end"], "msg": "The period lasts at most 31 days."}
+    ]
+    longest = client.get(f"{url}?start={today}&end={today + dt.timedelta(days=30)}")
+    assert longest.status_code == 200
     data = client.get(url).json()
     assert (dt.date.fromisoformat(data["end"]) - dt.date.fromisoformat(data["start"])).days == 6
     # Today is not bookable before the minimum notice: no free time starts before it.
@@ -155,6 +167,24 @@ def test_spaces_are_in_the_openapi_schema(client):
     schema = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/spaces", "/api/v1/spaces/{slug}", "/api/v1/spaces/{slug}/availability"):
         assert path in schema["paths"], path
-    parameters = {p["name"] for p in schema["paths"]["/api/v1/spaces"]["get"]["parameters"]}
-    assert {"territory", "capacity", "equipment", "accessibility"} <= parameters
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/spaces"]["get"]["parameters"]}
+    assert {"lang", "territory", "capacity", "equipment", "accessibility"} <= set(parameters)
+    assert parameters["equipment"]["schema"]["items"]["enum"] == list(Space.EQUIPMENT)
+    assert parameters["accessibility"]["schema"]["items"]["enum"] == list(Space.ACCESSIBILITY)
     assert "AvailabilityOut" in schema["components"]["schemas"]
+
+
+def test_space_errors_are_in_the_language_of_lang(client, spaces):
+    french = client.get("/api/v1/spaces?territory=atlantis").json()["detail"]
+    english = client.get("/api/v1/spaces?territory=atlantis&lang=en").json()["detail"]
+    assert french == [
+        {"loc": ["query", "territory"], "msg": "Choisissez un territoire dans la liste."}
+    ]
+    assert english == [{"loc": ["query", "territory"], "msg": "Choose a territory from the list."}]
+    accessibility = client.get("/api/v1/spaces?accessibility=lift&lang=en").json()["detail"]
+    assert accessibility == [
+        {
+            "loc": ["query", "accessibility", 0],
+            "msg": "Choose accessibility features from the list.",
+        }
+    ]

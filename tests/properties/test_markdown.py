@@ -1,5 +1,6 @@
 """Forum Markdown: whatever people type, the HTML shown has only allowed elements, no event
-handler, no script or data address, and sanitising it again changes nothing.
+handler, no script or data address, and sanitising it again changes nothing; its headings
+keep the page's outline and no picture is loaded from an address.
 
 Negative control: with ``forums.markup`` rendering through markdown-it with ``"html": True``
 and no nh3 pass, ``<script``, ``onerror=`` and ``javascript:`` fragments come straight out,
@@ -13,7 +14,7 @@ from django.template import Context, Template
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from forums.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render, sanitise
+from forums.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, HEADING_LEVELS, render, sanitise
 from tests.properties.conftest import examples
 
 DANGEROUS = [
@@ -64,6 +65,13 @@ MARKDOWN = [
     "]",
     "(",
     ")",
+    "# ",
+    "### ",
+    "\n===\n",
+    "\n---\n",
+    "![",
+    "https://a.example/x",
+    "\n",
 ]
 
 fragments = st.lists(
@@ -112,6 +120,22 @@ def test_rendered_markdown_is_safe_and_stable(source):
     assert "<script" not in output.lower()
     # Sanitising the stored HTML again (a revision, the mail) changes nothing.
     assert sanitise(output) == output
+
+
+@examples(200)
+@given(source=fragments)
+@example(source="### a\n\n# b\n\n###### c\n\nd\n===\n\ne\n---")
+def test_headings_keep_the_outline_of_the_page_and_pictures_load_nothing(source):
+    """A message sits under an h3: its headings are h4 or h5, start at h4 and never go more
+    than one level deeper than the one before; no picture is loaded from the text."""
+    output = render(source)
+    levels = [int(level) for level in re.findall(r"<h([1-6])>", output)]
+    assert set(levels) <= set(HEADING_LEVELS), (source, output)
+    previous = HEADING_LEVELS[0] - 1
+    for level in levels:
+        assert level <= previous + 1, (source, output)
+        previous = level
+    assert "<img" not in output
 
 
 @examples(100)

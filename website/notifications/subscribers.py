@@ -1,15 +1,28 @@
 """Optional mail and the people who chose it: subscribers, double opt-in, one-click
 unsubscribe (RFC 8058), preferences and digests.
 
-Links in mails carry signed tokens (HMAC with SECRET_KEY through ``django.core.signing``):
-they work without logging in, name one address and one scope, and cannot be forged or
-turned to another address.
+Links in mails carry sealed tokens: the data (one address, one scope) encrypted and
+authenticated with AES-256-GCM under a key derived from SECRET_KEY, the purpose bound as
+associated data. They work without logging in, cannot be forged, altered or turned to
+another purpose or address, and do not show the address: a link forwarded, logged by a
+proxy or kept in a browser's history gives it away to nobody.
+
+Until 2026 the links were signed with ``django.core.signing``, whose payload is base64 JSON
+that anyone can read. Those already mailed keep working until they expire (never for
+unsubscribe and preferences links, CONFIRM_MAX_AGE for confirmations): a token with two
+``:`` (payload, time, signature) is read the old way.
 """
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
+import os
+import time
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -17,6 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from website.addresses import absolute_url
 
@@ -43,13 +57,74 @@ ALL = "all"
 REMINDERS = "reminders"
 
 
+# Sealed tokens: "<nonce>:<sealed>", both base64url without padding: a 96-bit random nonce,
+# and the AES-GCM ciphertext of {"d": data, "t": issued at, in Unix seconds} with its 128-bit
+# tag. A fresh nonce each time: two links to one address look unrelated.
+NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+def _link_keys():
+    """The AES-256 keys links are sealed with (the first) and opened with (each in turn):
+    derived from SECRET_KEY, then from each of SECRET_KEY_FALLBACKS, so that links mailed
+    before a key rotation keep working as long as the old key stays a fallback."""
+    return [
+        salted_hmac(
+            "essaim.notifications.links", "aes-256-gcm", secret=secret, algorithm="sha256"
+        ).digest()
+        for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    ]
+
+
+def _purpose(purpose):
+    return f"essaim.notifications.{purpose}".encode()
+
+
 def make_token(purpose, data):
-    return signing.dumps(data, salt=f"essaim.notifications.{purpose}", compress=True)
+    """A sealed token for ``purpose`` carrying ``data`` (JSON): opaque, URL-safe."""
+    plain = json.dumps({"d": data, "t": int(time.time())}, separators=(",", ":")).encode()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(_link_keys()[0]).encrypt(nonce, plain, _purpose(purpose))
+    return f"{_encoded(nonce)}:{_encoded(sealed)}"
 
 
-def read_token(purpose, token, max_age=None):
+def _encoded(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _decoded(text):
+    """The bytes of one base64url part, or None. One spelling per token: base64 ignores the
+    spare bits of a last character, and a changed character must not leave a link working."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return raw if _encoded(raw) == text else None
+
+
+def read_token(purpose, token, max_age=None, *, now=None):
     """The data a token was made with, or None when it was altered, made for another
-    purpose, or is older than ``max_age``."""
+    purpose or with another key, or is older than ``max_age`` (at ``now``)."""
+    if token.count(":") != 1:
+        return _read_signed_token(purpose, token, max_age)
+    nonce, sealed = (_decoded(part) for part in token.split(":"))
+    if nonce is None or sealed is None or len(nonce) != NONCE_BYTES or len(sealed) <= TAG_BYTES:
+        return None
+    for key in _link_keys():
+        try:
+            content = json.loads(AESGCM(key).decrypt(nonce, sealed, _purpose(purpose)))
+        except InvalidTag:
+            continue
+        if max_age is not None:
+            age = (time.time() if now is None else now.timestamp()) - content["t"]
+            if age > max_age.total_seconds():
+                return None
+        return content["d"]
+    return None
+
+
+def _read_signed_token(purpose, token, max_age):
+    """A link signed the old way (base64 JSON under an HMAC): already mailed, still honoured."""
     try:
         return signing.loads(token, salt=f"essaim.notifications.{purpose}", max_age=max_age)
     except signing.BadSignature:

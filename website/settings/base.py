@@ -7,6 +7,7 @@ from the environment is read through ``website.settings.env.env``.
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from website.security import tile_server_origin
 
@@ -254,6 +255,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "profile"
 ACCOUNT_ADAPTER = "website.accounts.adapter.AccountAdapter"
+# Hashes the password for a known address too: sign-up takes as long whether or not the
+# address has an account (tests/accounts/test_sign_up_enumeration.py).
+ACCOUNT_FORMS = {"signup": "website.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -337,8 +341,20 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Small installs without a reverse proxy let Django serve uploads.
 ESSAIM_SERVE_MEDIA = env.bool("SERVE_MEDIA", False)
+# Uploads that only some people may read (forum attachments): outside MEDIA_ROOT, with no
+# URL of their own, served only by the view that checks access (forums/views.py).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Behind nginx, that view may leave the sending to it: the internal location that aliases
+# PRIVATE_MEDIA_ROOT (e.g. "/_private/", README "Production"). Empty: Django sends the file.
+ESSAIM_PRIVATE_MEDIA_ACCEL_REDIRECT = env.str("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT: whatever serves /media/ would serve "
+        "the private files too."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "website.security.PrivateFileStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -450,7 +466,10 @@ ESSAIM_PERMISSIONS_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "website.logfilters.RedactingFilter"}},
+    "filters": {
+        "redact": {"()": "website.logfilters.RedactingFilter"},
+        "disallowed_host": {"()": "website.security.DisallowedHostFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "server": {
@@ -468,6 +487,9 @@ LOGGING = {
     "loggers": {
         "django.request": {"filters": ["redact"]},
         "django.security": {"filters": ["redact"]},
+        # A Host outside ALLOWED_HOSTS is answered 400 (website/views.py::bad_request) and
+        # logged as one warning line, not as an error with a traceback.
+        "django.security.DisallowedHost": {"filters": ["redact", "disallowed_host"]},
         "django.server": {
             "handlers": ["server"],
             "level": "INFO",

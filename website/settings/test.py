@@ -22,6 +22,7 @@ ESSAIM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ESSAIM_PAGE_CACHE = env.bool("PAGE_CACHE", False)  # noqa: F405
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="essaim-test-private-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="essaim-test-static-")
 

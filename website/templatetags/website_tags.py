@@ -1,7 +1,9 @@
+import datetime as dt
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page
 
@@ -85,3 +87,16 @@ def language_switcher(context):
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return {"links": links}
+
+
+@register.filter
+def machine(value):
+    """A date or a moment for ``<time datetime>``: ISO 8601, in the active time zone, to the
+    second (HTML allows three decimals at most; Django's ``date:"c"`` writes six)."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return ""

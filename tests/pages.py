@@ -1,0 +1,48 @@
+"""The site's pages, found from the demo's own content: what whole-site sweeps visit (the
+Content Security Policy in Chromium, the W3C HTML checker)."""
+
+from django.urls import reverse
+
+
+def public_paths():
+    """The main public pages, in French, and the two home pages."""
+    from events.models import EventIndexPage, EventPage
+    from forums.models import Category, Topic
+    from network.models import Actor, Programme, Space
+    from practices.models import GoodPracticePage
+
+    agenda = EventIndexPage.objects.live().filter(locale__language_code="fr").first()
+    event = EventPage.objects.live().filter(locale__language_code="fr").first()
+    actor = Actor.objects.filter(status="published").exclude(description="").first()
+    category = Category.objects.filter(groups__isnull=True).first()
+    topic = Topic.objects.filter(category=category).first()
+    practice = GoodPracticePage.objects.live().filter(locale__language_code="fr").first()
+    return [
+        "/fr/",
+        "/en/",
+        "/fr/le-reseau/",
+        "/fr/search/?q=r%C3%A9seau",
+        "/fr/accounts/login/",
+        "/fr/accounts/signup/",
+        agenda.url,
+        agenda.url + "map/",
+        agenda.url + "archive/",
+        agenda.url + "month/2027/3/",
+        event.url,
+        "/fr/events/subscribe/",
+        reverse("network:directory"),
+        reverse("network:actor", args=[actor.slug]),
+        reverse("network:map"),
+        reverse("network:statistics"),
+        reverse("network:needs_offers"),
+        reverse("network:open_data"),
+        reverse("forums:index"),
+        reverse("forums:category", args=[category.slug]),
+        reverse("forums:topic", args=[topic.pk]),
+        practice.get_parent().url,
+        practice.url,
+        reverse("network:spaces"),
+        reverse("network:space", args=[Space.objects.order_by("pk").first().slug]),
+        reverse("network:programmes"),
+        reverse("network:programme", args=[Programme.objects.order_by("pk").first().slug]),
+    ]
