@@ -21,8 +21,8 @@ from website.api_common import (
     Flag,
     Lang,
     Pagination,
-    Slug,
     form_choice,
+    form_rows,
     matching,
     words,
 )
@@ -63,8 +63,12 @@ class Filters(Schema):
     kind: list[form_choice(EventFilterForm, "kind")] = Field(
         default_factory=list, description="Any of these kinds."
     )
-    sector: Slug | None = Field(None, description=SECTOR_DESCRIPTION)
-    territory: Slug | None = Field(None, description=TERRITORY_DESCRIPTION)
+    sector: form_rows(EventFilterForm, "sector") | None = Field(
+        None, description=SECTOR_DESCRIPTION
+    )
+    territory: form_rows(EventFilterForm, "territory") | None = Field(
+        None, description=TERRITORY_DESCRIPTION
+    )
     date_from: DayOrBlank | None = Field(
         None,
         description="Dates ending on or after this day (empty: no limit).",

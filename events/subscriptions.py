@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from network.models import Sector, Territory
@@ -21,7 +20,7 @@ from website.notifications.services import notification_create
 from website.notifications.subscribers import digest_add
 from website.selectors import localized_pages
 
-from . import ical
+from . import ical, wording
 from .models import EventKind, EventPage, Subscription
 
 ANNOUNCED = "events.announcement"
@@ -263,7 +262,7 @@ def _digest(subscriber, object_ids):
         {
             "title": page.title,
             "url": page_url(page),
-            "when": date_format(timezone.localtime(event.start), "DATETIME_FORMAT"),
+            "when": wording.moment_in_words(timezone.localtime(event.start)),
             "summary": page.summary,
         }
         for event, page in zip(events, pages, strict=True)

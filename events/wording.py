@@ -14,7 +14,7 @@ import zoneinfo
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_timezone_location
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -131,9 +131,11 @@ def duration_in_words(duration):
     }
 
 
-def moment_in_words(moment):
-    """A local moment as "lundi 1er mars 2027, 18 h" (its day and time)."""
-    return f"{day_in_words(moment.date())}, {time_in_words(moment)}"
+def moment_in_words(moment, *, short=False):
+    """A local moment as "lundi 1er mars 2027, 18 h" (its day and time); ``short``, for a
+    list's column: "01/03/2027, 18 h"."""
+    day = formats.date_format(moment, "SHORT_DATE_FORMAT") if short else day_in_words(moment.date())
+    return f"{day}, {time_in_words(moment)}"
 
 
 def zone_in_words(zone):

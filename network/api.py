@@ -26,6 +26,7 @@ from website.api_common import (
     Pagination,
     Slug,
     form_choice,
+    form_rows,
     one_of,
     whole_number,
     words,
@@ -45,9 +46,13 @@ class Filters(Schema):
     q: words(QUERY_MAX_LENGTH) | None = Field(
         None, description="Words to look for in the name, description, place or languages."
     )
-    sector: Slug | None = Field(None, description=SECTOR_DESCRIPTION)
-    territory: Slug | None = Field(None, description=TERRITORY_DESCRIPTION)
-    legal_form: Slug | None = Field(
+    sector: form_rows(DirectoryFilterForm, "sector") | None = Field(
+        None, description=SECTOR_DESCRIPTION
+    )
+    territory: form_rows(DirectoryFilterForm, "territory") | None = Field(
+        None, description=TERRITORY_DESCRIPTION
+    )
+    legal_form: form_rows(DirectoryFilterForm, "legal_form") | None = Field(
         None,
         description=(
             "A legal form's slug, as in the legal_form_slug of actors. A slug that names no "
@@ -60,7 +65,7 @@ class Filters(Schema):
     offer: form_choice(DirectoryFilterForm, "offer") | None = Field(
         None, description="Actors with a current offer of this kind."
     )
-    umbrella: Slug | None = Field(
+    umbrella: form_rows(DirectoryFilterForm, "umbrella") | None = Field(
         None,
         description=(
             "An umbrella network's slug, as in the slug of actors with umbrella true "
@@ -182,7 +187,9 @@ def get_actor(request, slug: Slug = ACTOR_SLUG, lang: Lang = "fr"):
 
 class SpaceFilters(Schema):
     lang: Lang = "fr"
-    territory: Slug | None = Field(None, description=TERRITORY_DESCRIPTION)
+    territory: form_rows(DirectoryFilterForm, "territory") | None = Field(
+        None, description=TERRITORY_DESCRIPTION
+    )
     capacity: whole_number(1, MAX_NUMBER) | None = Field(
         None, description="At least this many people."
     )
@@ -414,8 +421,8 @@ from .incubator_forms import CallFilterForm  # noqa: E402
 
 class ProgrammeFilters(Schema):
     lang: Lang = "fr"
-    sector: Slug | None = Field(None, description=SECTOR_DESCRIPTION)
-    territory: Slug | None = Field(
+    sector: form_rows(CallFilterForm, "sector") | None = Field(None, description=SECTOR_DESCRIPTION)
+    territory: form_rows(CallFilterForm, "territory") | None = Field(
         None,
         description=(
             f"{TERRITORY_DESCRIPTION} A programme without a territory is its incubator's."
@@ -424,7 +431,7 @@ class ProgrammeFilters(Schema):
     support: form_choice(CallFilterForm, "support") | None = Field(
         None, description="Programmes that offer this kind of support."
     )
-    incubator: Slug | None = Field(
+    incubator: form_rows(CallFilterForm, "incubator") | None = Field(
         None,
         description=(
             "An incubator's slug, as in the incubator of programmes and calls. A slug of no "

@@ -16,11 +16,11 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.wording import duration_in_words
+from events.wording import duration_in_words, moment_in_words
 from website.addresses import calendar_uid
 from website.cache import content_changed
 
@@ -141,7 +141,7 @@ def occurrences_of(*, space, start, end, repeat=Repeat.NONE, until=None):
 
 
 def _when(moment, space):
-    return formats.date_format(moment.astimezone(space.zone), "DATETIME_FORMAT")
+    return moment_in_words(moment.astimezone(space.zone))
 
 
 # --- rules -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import datetime as dt
 from django import forms
 from django.utils.functional import lazy
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events.wording import duration_in_words
@@ -19,11 +19,21 @@ from .models import Space
 from .selectors import actors_waiting_of
 
 DURATION_STEPS = (30, 60, 90, 120, 180, 240)
-# The lengths a search offers, said as every duration of the site is ("1 h 30").
+A_DAY = 8 * 60  # minutes: a working day
+
+
+def _a_day():
+    return gettext("A day (%(duration)s)") % {
+        "duration": duration_in_words(dt.timedelta(minutes=A_DAY))
+    }
+
+
+# The lengths a search offers, said as every duration of the site is ("1 h 30", "Une journée
+# (8 h)").
 _duration_in_words = lazy(duration_in_words, str)
 DURATIONS = [
     *((minutes, _duration_in_words(dt.timedelta(minutes=minutes))) for minutes in DURATION_STEPS),
-    (480, _("A day (8 hours)")),
+    (A_DAY, lazy(_a_day, str)()),
 ]
 
 
@@ -120,8 +130,10 @@ class BookingForm(forms.Form):
             # Escaped here: Django renders a help text as it is (|safe), and names are typed
             # by anybody.
             self.fields["actor"].help_text = escape(
-                gettext(
-                    "Waiting for a moderator's approval, and not offered until then: %(names)s."
+                ngettext(
+                    "%(names)s is not offered: it is waiting for a moderator’s approval.",
+                    "%(names)s are not offered: they are waiting for a moderator’s approval.",
+                    len(waiting),
                 )
                 % {"names": ", ".join(waiting)}
             )

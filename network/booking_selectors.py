@@ -13,7 +13,7 @@ from django.utils import timezone
 from .booking import occupation, occupations, rule_problems
 from .booking_notifications import BOOKING_CALENDAR_RELATED
 from .models import Booking, Closure, Membership, OpeningHours, Space
-from .selectors import with_descendants
+from .selectors import awaiting_decision, with_descendants
 
 # The week view and free slots are cut in steps of this length.
 SLOT_STEP = dt.timedelta(minutes=30)
@@ -103,7 +103,8 @@ def week_view(*, space, monday, now=None):
     """Rows of half hours (local time) by seven days: the state of each cell, for a table.
 
     A cell is "free" only if a booking of just that half hour would be taken: "booked" covers
-    a booking, its buffer, and the buffer a booking of the cell would need before the next."""
+    a booking, its buffer, and the buffer a booking of the cell would need before the next;
+    "too_late" is inside the space's minimum notice, "not_yet" beyond its horizon."""
     now = now or timezone.now()
     zone = space.zone
     hours = list(space.opening_hours.all())
@@ -127,6 +128,10 @@ def week_view(*, space, monday, now=None):
             end = start + SLOT_STEP
             if start < now:
                 state = "past"
+            elif start < now + space.min_notice:
+                state = "too_late"
+            elif start > now + space.horizon:
+                state = "not_yet"
             elif occupied.blocks(start, end):
                 state = "booked"
             elif _is_open(hours, closures, start.astimezone(zone), end.astimezone(zone)):
@@ -196,7 +201,7 @@ def manager_queue(*, user, now=None):
     if not user.is_superuser:
         bookings = bookings.filter(space__managers=user)
     return {
-        "pending": list(bookings.filter(status=Booking.Status.PENDING).order_by("start")),
+        "pending": list(awaiting_decision(bookings, now=now).order_by("start")),
         "confirmed": list(bookings.filter(status=Booking.Status.CONFIRMED).order_by("start")[:200]),
     }
 

@@ -88,6 +88,14 @@ class Usage:
         return self.booked_seconds / 3600
 
     @property
+    def open_time(self):
+        return dt.timedelta(seconds=self.open_seconds)
+
+    @property
+    def booked_time(self):
+        return dt.timedelta(seconds=self.booked_seconds)
+
+    @property
     def rate(self):
         """Occupancy in percent, or None when the space was never open."""
         if not self.open_seconds:

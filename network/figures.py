@@ -52,9 +52,25 @@ def _bars(rows):
     return [dict(row, percent=round(100 * row["count"] / top, 1)) for row in rows]
 
 
+def _row_kinds():
+    """What a row of each breakdown is: the first column's heading in its table."""
+    return {
+        "by_sector": _("Sector"),
+        "by_legal_form": _("Legal form"),
+        "by_territory": _("Territory"),
+        "by_country": _("Country"),
+    }
+
+
 def _breakdown(key, title, rows):
     drawn = sorted(rows, key=lambda row: -row["count"])[:BARS_AT_MOST]
-    return {"key": key, "title": title, "rows": rows, "bars": _bars(drawn)}
+    return {
+        "key": key,
+        "title": title,
+        "heading": _row_kinds()[key],
+        "rows": rows,
+        "bars": _bars(drawn),
+    }
 
 
 def _monthly(rows, *, months, now):

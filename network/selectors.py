@@ -447,15 +447,20 @@ def review_counts():
     return counts
 
 
+def awaiting_decision(bookings, *, now):
+    """The requests of ``bookings`` a manager may still decide. A request still "pending"
+    whose time or delay passed is expired, even before the periodic task writes it so
+    (``network.booking.expire_requests``)."""
+    return bookings.filter(status=Booking.Status.PENDING, end__gt=now).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
 def bookings_to_decide(*, user, now=None):
     """The spaces a person manages (all of them for a superuser) that have requests waiting
     for a decision, as dicts of ``name``, ``slug`` and ``count``, by name. One query."""
     now = now or timezone.now()
-    # A request still "pending" whose time passed is expired, even before the periodic
-    # task writes it so (network.booking.expire_requests).
-    pending = Booking.objects.filter(status=Booking.Status.PENDING, end__gt=now).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+    pending = awaiting_decision(Booking.objects.all(), now=now)
     if not user.is_superuser:
         pending = pending.filter(space__managers=user)
     return list(

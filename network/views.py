@@ -218,6 +218,8 @@ def actor_profile(request, slug):
             # Search engines and shared caches know published actors only.
             "jsonld": None if actor.is_preview else organization_jsonld(actor, request),
             "membership": membership,
+            # What it cannot do yet, and why: the services' own words.
+            "not_acting": services.not_approved_message(actor) if actor.is_preview else "",
             "is_admin": membership is not None
             and membership.role == Membership.Role.ADMIN
             and membership.status == Membership.Status.ACTIVE,

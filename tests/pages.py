@@ -46,3 +46,28 @@ def public_paths():
         reverse("network:programmes"),
         reverse("network:programme", args=[Programme.objects.order_by("pk").first().slug]),
     ]
+
+
+def member_paths():
+    """The pages of the demo's actor administrator (membre@essaim.example), in French."""
+    from django.utils import translation
+
+    from forums.models import Category
+    from network.models import Actor, Space
+
+    actor = Actor.objects.get(name="Recyclerie du Breil")
+    category = Category.objects.filter(groups__isnull=True).first()
+    with translation.override("fr"):
+        return [
+            reverse("events:mine"),
+            reverse("profile"),
+            reverse("network:mine"),
+            reverse("network:create"),
+            reverse("network:edit", args=[actor.slug]),
+            reverse("network:members", args=[actor.slug]),
+            reverse("network:needs_manage", args=[actor.slug]),
+            reverse("network:my_bookings"),
+            reverse("network:space_book", args=[Space.objects.order_by("pk").first().slug]),
+            reverse("forums:notifications"),
+            reverse("forums:topic_new", args=[category.slug]),
+        ]

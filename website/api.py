@@ -67,10 +67,10 @@ api = EssaimAPI(
         "of its error messages, French when `lang` is absent or not one of these; "
         "Accept-Language is not read.\n\n"
         'Errors: 404 with `{"detail": message}`; 422 with `{"detail": [{"loc", "msg"}]}`, '
-        "for a value the schema forbids, a slug that names nothing (sectors, territories, "
-        "legal forms, networks and incubators are edited at any time: their slugs are in the "
-        "answers, not in an `enum`), or a rule between two parameters given in the operation's "
-        "description."
+        "for a value the schema forbids (sectors, territories, legal forms, networks and "
+        "incubators are edited at any time: the `enum` of their slugs is the list as it is "
+        "when this schema is read), or a rule between two parameters given in the "
+        "operation's description."
     ),
     docs_url=None,
     urls_namespace="api",

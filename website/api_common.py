@@ -10,10 +10,11 @@ and the types below all write their messages in it.
 Parameters: the schema says what the server accepts, and the server refuses what the schema
 forbids. A list fixed in the code (a page form's choices, a model's ``TextChoices``) is an
 ``enum``. Rows that editors add and rename at any time (sectors, territories, legal forms,
-networks, incubators) are slugs with their pattern, not a frozen ``enum``: a client reads the
-values in the API's own answers, and a slug that names nothing is refused with a 422, as an
-unknown slug in a path is a 404. A rule between two parameters, which a schema cannot carry,
-is in the operation's description and answers a 422 too.
+networks, incubators) are slugs whose ``enum`` is read from the database when the schema is
+served (``form_rows``): the list as it is now, the values also in the API's own answers; a
+slug that names none of them is refused with a 422, as an unknown slug in a path is a 404.
+A rule between two parameters, which a schema cannot carry, is in the operation's
+description and answers a 422 too.
 
 Errors: ``{"detail": "..."}`` with a 404, ``{"detail": [{"loc": [...], "msg": "..."}]}`` with a
 422, whoever found the mistake (these types, the pages' forms or the views).
@@ -113,6 +114,29 @@ Lang = Annotated[
 # A Django slug (``SlugField``): what sectors, territories, legal forms and actors are known by.
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 Slug = matching(SLUG_PATTERN, validators.validate_slug.message)
+
+
+class RowsNow:
+    """The schema of a slug naming one of ``field.queryset``'s rows: its ``enum`` lists them
+    as they are when the schema is read (editors add and rename these rows at any time)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def enum(self):
+        rows = self.field.queryset.order_by()
+        return {"enum": sorted(set(rows.values_list(self.field.to_field_name, flat=True)))}
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        return {"type": "string", "pattern": SLUG_PATTERN, **self.enum()}
+
+
+def form_rows(form_class, name):
+    """The rows a page's filter form takes by slug (a ``ModelChoiceField``): an ``enum`` of
+    their slugs as they are when the schema is read. A slug that names none of them is
+    refused with a 422 by the form itself: the API and the page cannot drift apart."""
+    return Annotated[Slug, RowsNow(form_class.base_fields[name])]
+
 
 SECTOR_DESCRIPTION = (
     "A sector's slug, as in the sectors of actors, events and programmes; its sub-sectors "

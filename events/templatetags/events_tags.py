@@ -94,6 +94,32 @@ def duration(value):
 
 
 @register.filter
+def time_in_words(value):
+    """A time of day, or an aware datetime in the current zone: "8 h", "10 h 30"; "8 am"
+    (``wording.time_in_words``). Not for ``<input type="time">`` nor ``datetime``
+    attributes, which keep "08:00"."""
+    if value in (None, ""):
+        return ""
+    return wording.time_in_words(timezone.template_localtime(value))
+
+
+@register.filter
+def moment_in_words(value, short=False):
+    """An aware datetime in the current zone: "mardi 9 mars 2027, 18 h";
+    ``|moment_in_words:"short"``: "09/03/2027, 18 h" (``wording.moment_in_words``)."""
+    if value in (None, ""):
+        return ""
+    return wording.moment_in_words(timezone.template_localtime(value), short=bool(short))
+
+
+@register.simple_tag
+def span_in_words(start, end, zone):
+    """A start and an end in ``zone``: "mardi 9 mars 2027, 18 h – 20 h"
+    (``wording.span_in_words``)."""
+    return wording.span_in_words(start, end, zone)
+
+
+@register.filter
 def price(event):
     """An event's price in the reader's language ("45 €", "€45")."""
     return price_in_words(event.price, event.price_currency)

@@ -131,7 +131,7 @@ def test_a_new_actor_waits_for_review_books_once_approved_and_an_umbrella_hears_
     page.goto(f"{live_server.url}/fr/directory/mine/")
     page.get_by_role("link", name=NAME, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
-    expect(page.locator(".message--warning[role=status]")).to_be_visible()
+    expect(page.locator(".event__header .message--warning")).to_be_visible()
     in_both_languages_and_sizes(
         page, live_server, audit, "profile-waiting", f"/{{lang}}/directory/{actor.slug}/"
     )

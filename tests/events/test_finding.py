@@ -381,7 +381,7 @@ def test_month_places_each_date_on_its_local_day(client, agenda, make_event):
     html = response.content.decode()
     soiree = re.search(r'<td class="calendar__day[^"]*">(?:(?!</td>).)*Soirée', html, re.S)
     assert f'<time datetime="{year}-03-10">10</time>' in soiree.group(0)
-    assert f'<time datetime="{year}-03-10T23:30:00+01:00">23:30 CET</time>' in html
+    assert f'<time datetime="{year}-03-10T23:30:00+01:00">23\u00a0h\u00a030 CET</time>' in html
     assert "4 dates ce mois-ci" in html
 
 

@@ -18,7 +18,7 @@ from .test_moderation import values
 
 pytestmark = pytest.mark.django_db
 
-BANNER = 'class="message message--warning" role="status"'
+BANNER = 'class="message message--warning"'
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ def test_the_creator_sees_their_pending_actor_with_a_banner_and_the_public_gets_
 
     english = client.get(f"/en/directory/{actor.slug}/").content.decode()
     assert "Waiting for review" in english
-    assert "Only its administrators and the moderators see this page" in english
+    assert "Only the people who administer it and the moderators see this page." in english
+    # What it cannot do yet, in the services' own words.
+    assert f"{actor.name} is waiting for a moderator&#x27;s approval: once approved" in english
 
 
 def test_its_other_admins_and_the_moderators_see_it_and_other_people_do_not(
@@ -262,6 +264,8 @@ def test_the_digest_in_french_says_what_waits_in_french(
         digest_send(subscriber=reader, now=timezone.now(), force=True)
     (digest,) = mail.outbox
     assert "Nouveaux acteurs à examiner" in digest.body
+    # Its opening line speaks of what waits, not only of the topics one follows.
+    assert "et ce qui vous attend" in digest.body
     assert "en attente depuis le" in digest.body
 
 

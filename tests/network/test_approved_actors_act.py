@@ -142,8 +142,11 @@ def test_the_booking_form_says_which_of_their_actors_wait_for_approval(
     make_actor(admin=person, name="Coop en attente", status=ActorStatus.PENDING)
     client.force_login(person)
     page = client.get(f"/en/directory/spaces/{manufacture.slug}/book/").content.decode()
-    assert "Waiting for a moderator&#x27;s approval" in page
-    assert "Coop en attente" in page
+    assert "Coop en attente is not offered: it is waiting for a moderator’s approval." in page
+    make_actor(admin=person, name="Autre coop", status=ActorStatus.PENDING)
+    with translation.override("fr"):
+        page = client.get(f"/fr/directory/spaces/{manufacture.slug}/book/").content.decode()
+    assert "ne sont pas proposés : ils attendent la validation" in page
 
 
 def test_a_manager_cannot_confirm_the_request_of_an_actor_archived_since(

@@ -242,3 +242,43 @@ def test_the_booking_form_lists_the_dates_whose_buffer_runs_into_a_booking(
     assert [occurrence.taken for occurrence in plan] == [True, False]
     assert "already taken" in response.content.decode()
     assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("notice", "horizon"),
+    [
+        (dt.timedelta(hours=24), dt.timedelta(days=3)),
+        (dt.timedelta(hours=1), dt.timedelta(days=400)),
+    ],
+)
+def test_every_cell_the_week_view_calls_free_can_be_booked_by_every_rule(vocab, notice, horizon):
+    """The week shown on the space's page and the booking rules are one: a "free" half hour
+    passes every rule of ``rule_problems`` (the notice and the horizon included), and a cell
+    refused only by the notice or the horizon says so in words."""
+    space = make_space(vocab["nantes"], slug="preavis", min_notice=notice, horizon=horizon)
+    now = local(dt.date.today(), 12)
+    today = now.astimezone(space.zone).date()
+    states = set()
+    for week in range(2):
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=week)
+        for row in selectors.week_view(space=space, monday=monday, now=now)["rows"]:
+            for cell in row["cells"]:
+                states.add(cell.state)
+                problems = services.rule_problems(
+                    space=space,
+                    start=cell.start,
+                    end=cell.start + selectors.SLOT_STEP,
+                    attendees=1,
+                    now=now,
+                )
+                if cell.state == "free":
+                    assert problems == [], cell
+                elif cell.state == "too_late":
+                    assert problems == [
+                        f"Book at least {int(notice.total_seconds()) // 3600} h ahead."
+                    ]
+                elif cell.state == "not_yet":
+                    assert len(problems) == 1 and "ahead at most" in problems[0]
+    assert "free" in states
+    if notice >= dt.timedelta(hours=24):
+        assert {"too_late", "not_yet"} <= states

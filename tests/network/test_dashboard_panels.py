@@ -104,6 +104,9 @@ def test_space_managers_see_the_requests_waiting_for_them_by_space(
     assert "Salle C" not in html
     assert "Decide on 2 requests" in html
     assert 'href="/en/directory/spaces/manage/"' in html
+    # The page the panel links to lists the same requests: the expired one is not there.
+    queue = client.get("/en/directory/spaces/manage/").content.decode()
+    assert queue.count("Salle A") >= 2 and "Salle B" not in queue
 
 
 def test_a_manager_with_nothing_to_decide_is_told_so(client, vocab, admin_user):

@@ -134,6 +134,12 @@ def test_the_call_page_says_how_to_apply(client, setup):
     assert 'href="https://pepiniere.example/candidater"' in html
     page = client.get(f"/fr/directory/programmes/compost/calls/{setup['coming'].pk}/")
     assert "mailto:candidatures@pepiniere.example" in page.content.decode()
+    # A call not open yet says so, and offers no way to apply before it opens.
+    setup["coming"].apply_url = "https://pepiniere.example/bientot"
+    setup["coming"].save()
+    coming = client.get(f"/fr/directory/programmes/compost/calls/{setup['coming'].pk}/")
+    assert "pas encore ouvert" in coming.content.decode()
+    assert "https://pepiniere.example/bientot" not in coming.content.decode()
     closed = client.get(f"/fr/directory/programmes/habitat/calls/{setup['closed'].pk}/")
     assert "https://dakar.example/clos" not in closed.content.decode()
     programme = client.get("/fr/directory/programmes/compost/")

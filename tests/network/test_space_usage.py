@@ -200,6 +200,27 @@ def test_the_page_refuses_others_and_filters_by_territory(
     assert [s.slug for s in other.context["figures"]["spaces"]] == ["salle-des-fetes"]
 
 
+def test_the_page_tells_the_total_time_as_a_duration_not_decimal_hours(
+    client, spaces, requester, elected
+):
+    nantes, _dakar = spaces
+    book(nantes, requester, dt.date(2026, 3, 2), 10, 2)
+    book(nantes, requester, dt.date(2026, 3, 5), 10, 1.5)
+    client.force_login(elected)
+    period = {"start": "2026-03-01", "end": "2026-03-31"}
+    told = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            told[language] = client.get(reverse("network:spaces_usage"), period).content.decode()
+    # 29 days of 14 hours in Nantes (2 closed), 31 in Dakar.
+    assert (
+        "3\u00a0h\u00a030 réservées sur 840\u00a0h d’ouverture, 2 réservations confirmées."
+        in told["fr"]
+    )
+    assert "3 h 30 min booked out of 840 h open, 2 confirmed bookings." in told["en"]
+    assert "3,5 heures" not in told["fr"]
+
+
 def test_the_csv_gives_the_same_figures(client, booked, elected):
     client.force_login(elected)
     response = client.get(

@@ -202,3 +202,10 @@ def test_the_csv_keeps_codes_and_iso_months_for_machines(client, actors):
     assert ["Par pays", "SN", "1"] in rows
     assert ["Nouveaux acteurs par mois", f"{month:%Y-%m}", "2"] in rows
     assert rows[-1] == ["Total", "", "3"]
+
+
+def test_each_table_heads_its_first_column_with_what_its_rows_are(client, actors):
+    french = client.get(PAGE).content.decode()
+    headings = re.findall(r'<thead><tr><th scope="col">([^<]+)</th>', french)
+    assert headings[:4] == ["Secteur", "Forme juridique", "Territoire", "Pays"]
+    assert "Valeur" not in headings

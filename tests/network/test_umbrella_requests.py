@@ -55,8 +55,11 @@ def test_a_request_to_join_tells_the_umbrellas_administrators_in_their_language(
     assert "/en/directory/acteur-2/" in english.body
 
     french = by_address["reseau@example.org"]
-    assert french.subject == "Demande d’adhésion à Réseau des ressourceries"
-    assert "Recyclerie du Port demande à rejoindre Réseau des ressourceries." in french.body
+    assert french.subject == "Demande d’adhésion au réseau «\u00a0Réseau des ressourceries\u00a0»"
+    assert (
+        "Recyclerie du Port demande à rejoindre le réseau «\u00a0Réseau des ressourceries\u00a0»."
+        in french.body
+    )
     assert "La demande a été envoyée par Awa Diop." in french.body
     assert "/fr/directory/mine/" in french.body
 
@@ -73,7 +76,10 @@ def test_a_second_request_is_refused_while_the_first_waits(
     assert "already asked to join Réseau des ressourceries" in refused.value.messages[0]
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
         ask(network)
-    assert "a déjà demandé à rejoindre Réseau des ressourceries" in refused.value.messages[0]
+    assert (
+        "a déjà demandé à rejoindre le réseau «\u00a0Réseau des ressourceries\u00a0»"
+        in refused.value.messages[0]
+    )
     assert Notification.objects.filter(kind=UMBRELLA_REQUEST).count() == 1
     assert UmbrellaMembership.objects.count() == 1
 
@@ -158,8 +164,9 @@ def test_my_actors_does_not_grow_in_queries_with_the_number_of_actors_and_networ
         (
             True,
             "fr",
-            "Recyclerie du Port a rejoint Réseau des ressourceries",
-            "Les personnes qui administrent Réseau des ressourceries ont accepté",
+            "Recyclerie du Port a rejoint le réseau «\u00a0Réseau des ressourceries\u00a0»",
+            "Les personnes qui administrent le réseau «\u00a0Réseau des ressourceries\u00a0» "
+            "ont accepté",
         ),
         (
             False,
@@ -170,8 +177,9 @@ def test_my_actors_does_not_grow_in_queries_with_the_number_of_actors_and_networ
         (
             False,
             "fr",
-            "Demande d’adhésion à Réseau des ressourceries refusée",
-            "Les personnes qui administrent Réseau des ressourceries ont refusé",
+            "Demande d’adhésion au réseau «\u00a0Réseau des ressourceries\u00a0» refusée",
+            "Les personnes qui administrent le réseau «\u00a0Réseau des ressourceries\u00a0» "
+            "ont refusé",
         ),
     ],
 )

@@ -117,20 +117,45 @@ OPEN_LISTS = [
 ]
 
 
+def rows_now(name):
+    """The slugs a filter naming editable rows takes, read from the database."""
+    from network.models import Actor, LegalForm, Sector
+
+    published = Actor.objects.published()
+    return {
+        "sector": Sector.objects.values_list("slug", flat=True),
+        "territory": Territory.objects.values_list("slug", flat=True),
+        "legal_form": LegalForm.objects.values_list("slug", flat=True),
+        "umbrella": published.filter(is_umbrella=True).values_list("slug", flat=True),
+        "incubator": published.filter(is_incubator=True).values_list("slug", flat=True),
+    }[name]
+
+
 @pytest.mark.parametrize(("path", "name"), OPEN_LISTS)
-def test_a_parameter_naming_rows_editors_change_is_a_slug_whose_values_are_in_the_answers(
-    schema, path, name
-):
-    """Sectors, territories, legal forms, networks and incubators are rows editors add and
-    rename at any time: a slug with its pattern, not a frozen ``enum`` that a client's
-    generated code would hold against a row added tomorrow."""
-    found = parameter(schema, path, name)
+def test_a_parameter_naming_rows_editors_change_lists_them_as_they_are_now(client, path, name):
+    """Sectors, territories, legal forms, networks and incubators are edited at any time:
+    the schema's ``enum`` is read when the schema is, so a row added a second ago is in it,
+    and a network or an incubator waiting for review is not."""
+    from network.models import Actor, LegalForm, Sector
+
+    Sector.objects.create(name_fr="Filière", name_en="Sector", slug="filiere-du-jour")
+    Territory.objects.create(name="Ziguinchor", slug="ziguinchor", kind="commune", country="SN")
+    LegalForm.objects.create(name_fr="Forme", name_en="Form", slug="forme-du-jour")
+    for slug, status in [("reseau", "published"), ("en-attente", "pending")]:
+        Actor.objects.create(
+            name=slug, slug=slug, status=status, is_umbrella=True, is_incubator=True
+        )
+    found = parameter(client.get(SCHEMA_URL).json(), path, name)
     (value_schema,) = value_schemas(found["schema"])
-    assert "enum" not in value_schema
     assert value_schema["pattern"] == SLUG_PATTERN
-    # Where a client finds the values, and what an unknown one gets.
+    assert value_schema["enum"] == sorted(rows_now(name))
+    assert {"filiere-du-jour", "ziguinchor", "forme-du-jour", "reseau"} & set(value_schema["enum"])
+    assert "en-attente" not in value_schema["enum"]
+    # Where a client finds the values too, and what an unknown one gets.
     assert " as in " in found["description"]
     assert "(422)" in found["description"]
+    unknown = client.get(f"/api/v1{path}", {name: "nulle-part"})
+    assert unknown.status_code == 422
 
 
 def test_actors_give_the_legal_form_slug_the_filter_takes(client, schema):

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import re
 import types
+from unittest import mock
 from urllib.parse import unquote
 
 import hypothesis
@@ -34,7 +35,7 @@ from schemathesis.checks import load_all_checks
 from schemathesis.config import PositiveDataAcceptanceConfig
 
 from events.api import UID_PATTERN
-from website.api_common import DATE_YEARS, SLUG_PATTERN
+from website.api_common import DATE_YEARS, SLUG_PATTERN, RowsNow
 
 load_all_checks()
 # Every check Schemathesis registers (``max_response_time`` apart: it needs a limit, and
@@ -153,7 +154,12 @@ def a_refusal_of_valid_input_is_a_documented_rule(ctx, response, case):
 
 
 def load_essaim_schema():
-    schema = load_schema(get_wsgi_application(), "/api/v1/openapi.json")
+    # Read when this module is imported, before the test database exists: the enums of the
+    # rows editors change (read from the database when the schema is served, see
+    # ``website.api_common.form_rows``) are left out here, and ``flatmap_query`` draws those
+    # parameters from the demo's real rows as well as made-up slugs.
+    with mock.patch.object(RowsNow, "enum", dict):  # dict(): no enum
+        schema = load_schema(get_wsgi_application(), "/api/v1/openapi.json")
     # A 422 to valid input is judged by a_refusal_of_valid_input_is_a_documented_rule.
     schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
         expected_statuses=[*PositiveDataAcceptanceConfig().expected_statuses, "422"]

@@ -76,3 +76,33 @@ def test_french_follows_french_typography():
             if re.search(r" [:;?!»]|« ", string or ""):
                 wrong.append(string)
     assert wrong == []
+
+
+# Nouns of the site's labels that are feminine: "(facultatif)" agrees with them.
+FEMININE = ("Heure", "Date", "Note", "Répétition", "Adresse", "Description", "Image", "Langue")
+FEMININE_PLURAL = ("Pièces", "Précisions", "Informations", "Remarques")
+
+
+def test_optional_agrees_with_the_label_it_follows():
+    """ "Heure de clôture (facultative)", "Pièces jointes (facultatives)", never a masculine
+    "(facultatif)" after a feminine noun."""
+    with (ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po").open("rb") as po_file:
+        catalogue = read_po(po_file)
+    wrong = []
+    for message in catalogue:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            match = re.match(r"(\w+).*\((facultati\w*)\)$", string or "")
+            if not match:
+                continue
+            noun, word = match.groups()
+            expected = (
+                "facultatives"
+                if noun in FEMININE_PLURAL
+                else "facultative"
+                if noun in FEMININE
+                else word
+            )
+            if word != expected:
+                wrong.append(string)
+    assert wrong == []

@@ -377,6 +377,18 @@ def test_french_punctuation_has_its_no_break_spaces(site):
     assert_none(problems(site, "fr", french_punctuation))
 
 
+def clock_times(node):
+    """A time written the machine's way in French: "08:00", "à 10:30" (French says "8 h",
+    "10 h 30", as ``events.wording.time_in_words`` does)."""
+    return re.findall(r"(?<![\d:+])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])", node)
+
+
+def test_french_times_are_told_in_hours(site):
+    # The French pages only: the public paths include English ones ("6:30 pm" is right).
+    found = problems(site, "fr", clock_times)
+    assert_none([line for line in found if not line.startswith("/en/")])
+
+
 def test_the_error_pages_written_in_french_follow_french_punctuation():
     """500.html is written in both languages, outside the catalogues: it must not need them."""
     from django.template.loader import get_template
@@ -408,6 +420,10 @@ def test_the_checks_catch_each_defect():
     assert french_punctuation("16 janvier 2027: Travaux")
     assert french_punctuation("L’équipe en est informée ; réessayez")
     assert not french_punctuation("Date\u00a0: 08:00, https://essaim.example\u202f; oui\u202f!")
+    assert clock_times("Réserver 08:00–09:30")
+    assert clock_times("libres le 4 mai à 10:30 (heure locale)")
+    assert not clock_times("8\u00a0h – 10\u00a0h\u00a030, 2027-05-04T08:00:00+02:00 n’est pas lu")
+
     assert text_nodes("<p>Un <code>a : b</code> texte</p><div class='post__body'>x : y</div>") == [
         "Un ",
         " texte",
@@ -447,3 +463,42 @@ def test_a_short_day_has_its_month_in_lower_case_in_french():
         assert short_day(dt.date(2027, 4, 1), weekday=False) == "1er\u00a0avr."
     with translation.override("en"):
         assert short_day(dt.date(2026, 12, 7)) == "Mon 7\u00a0Dec"
+
+
+# Times of day, said once for the whole site: "8 h", never "08:00".
+
+
+@pytest.mark.parametrize(
+    ("time", "french", "english"),
+    [
+        (dt.time(8), "8\u00a0h", "8 am"),
+        (dt.time(10, 30), "10\u00a0h\u00a030", "10:30 am"),
+        (dt.time(22), "22\u00a0h", "10 pm"),
+    ],
+)
+def test_a_time_of_day_is_said_in_hours(time, french, english):
+    from events.wording import time_in_words
+
+    with translation.override("fr"):
+        assert time_in_words(time) == french
+    with translation.override("en"):
+        assert time_in_words(time) == english
+
+
+def test_the_template_filters_tell_a_moment_in_the_current_zone():
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    template = Template(
+        "{% load events_tags %}{{ moment|time_in_words }}|{{ moment|moment_in_words }}|"
+        '{{ moment|moment_in_words:"short" }}|{{ time|time_in_words }}'
+    )
+    moment = dt.datetime(2027, 3, 9, 17, 5, tzinfo=dt.UTC)
+    with translation.override("fr"), timezone.override("Europe/Paris"):
+        told = template.render(Context({"moment": moment, "time": dt.time(8, 30)}))
+    assert told.split("|") == [
+        "18\u00a0h\u00a005",
+        "mardi 9 mars 2027, 18\u00a0h\u00a005",
+        "09/03/2027, 18\u00a0h\u00a005",
+        "8\u00a0h\u00a030",
+    ]
