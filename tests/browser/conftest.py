@@ -1,3 +1,4 @@
+import importlib
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-    # The CSP sweep runs last: like every live-server test it flushes the database, which
-    # takes away what the migrations created (legal forms), and the directory journey still
-    # counts on finding those.
+    # The CSP sweep runs last (it visits the most pages; what the migrations made is made
+    # again before each live-server test, see _what_the_migrations_made).
     csp = [item for item in items if Path(item.fspath).name == "test_csp.py"]
     items[:] = [item for item in items if item not in csp] + csp
 
@@ -44,3 +44,16 @@ def _served_on_the_live_server(request, settings):
     to it, as BASE_URL does in production."""
     if "live_server" in request.fixturenames:
         settings.BASE_URL = request.getfixturevalue("live_server").url
+
+
+@pytest.fixture(autouse=True)
+def _what_the_migrations_made(request):
+    """Each live-server test ends by emptying the database, which takes away what the
+    migrations created (legal forms, the moderators' permissions): make it again, as the
+    migration does, so a journey never depends on the tests run before it."""
+    if "live_server" not in request.fixturenames:
+        return
+    from django.apps import apps
+
+    migration = importlib.import_module("network.migrations.0003_legal_forms_and_moderators")
+    migration.forwards(apps, None)
