@@ -201,6 +201,18 @@ def _inline_blocks(tokens):
     return [block for block in tokens if block.type == "inline" and block.children]
 
 
+def _with_link_depth(block):
+    """Each child token of an inline ``block``, with how many links it is inside (a
+    ``link_open`` counts itself)."""
+    depth = 0
+    for token in block.children:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        yield token, depth
+
+
 def _shape_headings(tokens):
     """Markdown's six levels become the message's two (see the module's docstring)."""
     opened = [token for token in tokens if token.type == "heading_open"]
@@ -221,12 +233,8 @@ def _shape_headings(tokens):
 def _images_to_links(tokens):
     """``![description](address)`` becomes a link to the address (inside a link, its text)."""
     for block in _inline_blocks(tokens):
-        children, in_link = [], 0
-        for token in block.children:
-            if token.type == "link_open":
-                in_link += 1
-            elif token.type == "link_close":
-                in_link -= 1
+        children = []
+        for token, in_link in _with_link_depth(block):
             if token.type != "image":
                 children.append(token)
                 continue
@@ -239,12 +247,8 @@ def _images_to_links(tokens):
 def _link_bare_addresses(tokens):
     """An http(s) address typed alone becomes a link, outside links and code."""
     for block in _inline_blocks(tokens):
-        children, in_link = [], 0
-        for token in block.children:
-            if token.type == "link_open":
-                in_link += 1
-            elif token.type == "link_close":
-                in_link -= 1
+        children = []
+        for token, in_link in _with_link_depth(block):
             if token.type != "text" or in_link or "://" not in token.content:
                 children.append(token)
                 continue
@@ -270,12 +274,8 @@ def _link_bare_addresses(tokens):
 def _mark_mentions(tokens, handles):
     """Wrap known @handles of text tokens (outside links and code) in <span class="mention">."""
     for block in _inline_blocks(tokens):
-        children, in_link = [], 0
-        for token in block.children:
-            if token.type == "link_open":
-                in_link += 1
-            elif token.type == "link_close":
-                in_link -= 1
+        children = []
+        for token, in_link in _with_link_depth(block):
             if token.type != "text" or in_link or "@" not in token.content:
                 children.append(token)
                 continue

@@ -61,7 +61,7 @@ def membership_request_notify(*, membership):
         return
     notification_create(
         kind=JOIN_REQUEST,
-        key=f"network.membership:{membership.pk}:requested:{int(timezone.now().timestamp())}",
+        key=f"network.membership:{membership.pk}:requested:{_moment()}",
         recipients=admins,
         payload={"membership": membership.pk},
     )

@@ -98,3 +98,26 @@ def make_actor(vocab):
         return actor
 
     return make
+
+
+# Meeting spaces: a manager, a space open every day, and a member of an actor who books.
+@pytest.fixture
+def manager(make_user):
+    return make_user("gestion@ville.example")
+
+
+@pytest.fixture
+def space(vocab, manager):
+    from .booking_helpers import make_space
+
+    return make_space(vocab["nantes"], manager=manager)
+
+
+@pytest.fixture
+def requester(make_user, make_actor):
+    from .booking_helpers import join
+
+    actor = make_actor()
+    user = join(make_user("demandeuse@example.org"), actor)
+    user.actor = actor
+    return user

@@ -26,24 +26,6 @@ def _in_english():
         yield
 
 
-@pytest.fixture
-def manager(make_user):
-    return make_user("gestion@ville.example")
-
-
-@pytest.fixture
-def space(vocab, manager):
-    return make_space(vocab["nantes"], manager=manager)
-
-
-@pytest.fixture
-def requester(make_user, make_actor):
-    actor = make_actor()
-    user = join(make_user("demandeuse@example.org"), actor)
-    user.actor = actor
-    return user
-
-
 def book(space, user, start, end, **kwargs):
     values = {"purpose": "Assemblée générale", "attendees": 12, **kwargs}
     return services.booking_create(

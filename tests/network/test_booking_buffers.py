@@ -19,7 +19,7 @@ from network import booking as services
 from network import booking_selectors as selectors
 from network.models import Booking
 
-from .booking_helpers import join, local, make_space, next_week_day
+from .booking_helpers import local, make_space, next_week_day
 
 BUFFER = dt.timedelta(minutes=30)
 
@@ -31,21 +31,8 @@ def _in_english():
 
 
 @pytest.fixture
-def manager(make_user):
-    return make_user("gestion@ville.example")
-
-
-@pytest.fixture
 def space(vocab, manager):
     return make_space(vocab["nantes"], manager=manager, buffer=BUFFER)
-
-
-@pytest.fixture
-def requester(make_user, make_actor):
-    actor = make_actor()
-    user = join(make_user("demandeuse@example.org"), actor)
-    user.actor = actor
-    return user
 
 
 @pytest.fixture

@@ -16,27 +16,9 @@ from network import booking as services
 from network.booking_forms import SpaceSearchForm
 from tests.website.test_wording import clock_times, text_nodes
 
-from .booking_helpers import join, local, make_space, next_week_day
+from .booking_helpers import local, next_week_day
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user("gestion@ville.example")
-
-
-@pytest.fixture
-def space(vocab, manager):
-    return make_space(vocab["nantes"], manager=manager)
-
-
-@pytest.fixture
-def requester(make_user, make_actor):
-    actor = make_actor()
-    user = join(make_user("demandeuse@example.org"), actor)
-    user.actor = actor
-    return user
 
 
 def book(space, user, start, end, **kwargs):

@@ -26,16 +26,6 @@ def _in_english():
 
 
 @pytest.fixture
-def manager(make_user):
-    return make_user("gestion@ville.example")
-
-
-@pytest.fixture
-def space(vocab, manager):
-    return make_space(vocab["nantes"], manager=manager)
-
-
-@pytest.fixture
 def approval_space(vocab, manager):
     return make_space(vocab["nantes"], manager=manager, slug="salle-b", requires_approval=True)
 

@@ -18,6 +18,20 @@ from django.utils import timezone
 from network.models import Territory
 
 PAGE = "/fr/directory/statistics/"
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def plain(text):
@@ -57,22 +71,8 @@ def test_months_are_said_in_words_never_as_numbers(client, actors):
     html = client.get(PAGE).content.decode()
     month = actors["this_month"]
     assert f"{month:%Y-%m}" not in html
-    french_months = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ]
     # The busiest month, said in words in the summary: "décembre 2026".
-    assert f"{french_months[month.month - 1]} {month.year}" in plain(html)
+    assert f"{FRENCH_MONTHS[month.month - 1]} {month.year}" in plain(html)
     english = client.get("/en/directory/statistics/").content.decode()
     assert f"{month:%B} {month.year}" in plain(english)
 
@@ -131,20 +131,7 @@ def test_the_monthly_series_runs_across_with_a_row_per_year(client, actors):
     html = client.get(PAGE).content.decode()
     monthly = tables_of(html)[-1]
     header, *years = monthly["rows"]
-    assert header[1:] == [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ]
+    assert header[1:] == FRENCH_MONTHS
     now = actors["this_month"]
     assert [row[0] for row in years] == [str(now.year - 2), str(now.year - 1), str(now.year)][
         -len(years) :
