@@ -10,7 +10,7 @@ import zoneinfo
 from django.contrib.auth import get_user_model
 from wagtail.models import Locale
 
-from network.models import Sector, Territory
+from network.directory.models import Sector, Territory
 from website.models import HomePage, MainMenu, MainMenuItem
 
 from . import services
@@ -232,7 +232,7 @@ def load(stdout=None):
 def _event_in_a_booked_space(index, sector):
     """A workshop held in a meeting space booked through the directory: its place comes from
     the booking (network/booking_demo.py made it, through the booking service)."""
-    from network.models import Booking
+    from network.spaces.models import Booking
 
     booking = (
         Booking.objects.filter(purpose="Atelier réparation de vélos", status="confirmed")

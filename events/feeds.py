@@ -23,13 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
 
-from network.booking_notifications import (
-    booking_changed_at,
-    booking_feed_state,
-    requester_vevents,
-)
-from network.booking_selectors import BOOKING_CALENDAR_RELATED
-from network.models import Booking, Sector, Territory
+from network.directory.models import Sector, Territory
+from network.spaces.models import Booking
+from network.spaces.notifications import booking_changed_at, booking_feed_state, requester_vevents
+from network.spaces.selectors import BOOKING_CALENDAR_RELATED
 from website.cache import public_page
 
 from . import ical, invites, wording

@@ -13,8 +13,8 @@ from events.recurrence import series_starts
 from events.selectors import capacity_problem
 from events.widgets import ORPHAN_LABEL, instant_value
 from events.wording import format_local_start
-from network.forms import sector_filter_field, territory_filter_field
-from network.models import Sector, Territory
+from network.directory.forms import sector_filter_field, territory_filter_field
+from network.directory.models import Sector, Territory
 from website.accounts.models import time_zone_choices
 from website.forms import FilterForm
 from website.notifications.models import Subscriber

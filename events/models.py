@@ -29,7 +29,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from network.wagtail_hooks import PublishedActorChooserWidget
+from network.directory.wagtail_hooks import PublishedActorChooserWidget
 from website.accounts.models import time_zone_choices  # also named in migrations
 from website.blocks import BodyBlock
 from website.cache import CachedPageMixin
@@ -426,7 +426,7 @@ class EventPage(CachedPageMixin, Page):
     online_url = models.URLField(_("online link"), blank=True)
     # A confirmed booking of a meeting space: then the place is the booked space's.
     booking = models.ForeignKey(
-        "network.Booking",
+        "spaces.Booking",
         verbose_name=_("booked meeting space"),
         null=True,
         blank=True,

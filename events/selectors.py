@@ -11,6 +11,7 @@ from wagtail.models import Locale, Page
 
 from events import wording
 from events.models import AttendanceMode, EventPage, Occurrence, OccurrenceQuerySet, Registration
+from website.accounts.selectors import when
 from website.selectors import localized_pages
 
 # Sectors and territories are trees; a filter on one covers this many levels below it.
@@ -240,3 +241,34 @@ def capacity_problem(*, event, capacity):
         "%(count)d people already hold a seat on %(date)s: the capacity cannot go below %(count)d.",
         fullest.seats_taken,
     ) % {"count": fullest.seats_taken, "date": wording.moment_in_words(local)}
+
+
+def personal_data(user):
+    """The person's registrations to events, for their export."""
+    registrations = Registration.objects.filter(user=user).select_related("occurrence__event")
+    return [
+        {
+            "event": registration.occurrence.event.title,
+            "start": when(registration.occurrence.start),
+            "end": when(registration.occurrence.end),
+            "status": registration.status,
+            "registered_at": when(registration.created_at),
+        }
+        for registration in registrations
+    ]
+
+
+def subscriber_follows(subscriber):
+    """What a mail subscriber follows (sectors, territories, kinds, series), for the export."""
+    follows = subscriber.event_subscriptions.select_related("sector", "territory", "event")
+    return [
+        {
+            "target": follow.target,
+            "kind": follow.kind or None,
+            "sector": follow.sector.slug if follow.sector else None,
+            "territory": follow.territory.slug if follow.territory else None,
+            "series": follow.event.title if follow.event else None,
+            "since": when(follow.created_at),
+        }
+        for follow in follows
+    ]

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.models import Sector, Territory
+from network.directory.models import Sector, Territory
 from website.addresses import page_url
 from website.notifications import registry
 from website.notifications.models import Delivery, Subscriber

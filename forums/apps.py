@@ -9,4 +9,19 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
-        from . import notifications  # noqa: F401 - registers the mail renderers
+        from website import registry
+        from website.cache import register_scope
+
+        from . import models, selectors
+
+        register_scope(
+            "forums",
+            models.Category,
+            models.Topic,
+            models.Post,
+            models.Attachment,
+            models.ForumProfile,
+            models.Report,
+            models.ModerationDecision,
+        )
+        registry.personal_data("forums", selectors.personal_data)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from network.models import Sector, Territory
+from network.directory.models import Sector, Territory
 
 from . import services
 from .models import Category, ForumNotification, Post, Topic

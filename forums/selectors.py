@@ -8,10 +8,13 @@ from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
+from website.accounts.selectors import when
+
 from .models import (
     Attachment,
     Category,
     ForumNotification,
+    ForumProfile,
     Post,
     PublicationStatus,
     Report,
@@ -234,3 +237,43 @@ def reported_posts():
         .prefetch_related("reports__reporter")
         .order_by("created_at")
     )
+
+
+def personal_data(user):
+    """The person's forum profile, topics, posts and follows, for their export."""
+    profile = ForumProfile.objects.filter(user=user).first()
+    return {
+        "profile": {
+            "handle": profile.handle,
+            "mail": profile.mail,
+            "suspended_at": when(profile.suspended_at),
+        }
+        if profile
+        else None,
+        "topics": [
+            {
+                "title": topic.title,
+                "category": topic.category.name,
+                "created_at": when(topic.created_at),
+            }
+            for topic in Topic.objects.filter(author=user).select_related("category")
+        ],
+        "posts": [
+            {
+                "topic": post.topic.title,
+                "message": post.source,
+                "status": post.status,
+                "created_at": when(post.created_at),
+                "edited_at": when(post.edited_at),
+            }
+            for post in Post.objects.filter(author=user).select_related("topic").order_by("pk")
+        ],
+        "follows": [
+            {
+                "category": follow.category.name if follow.category else None,
+                "topic": follow.topic.title if follow.topic else None,
+                "since": when(follow.created_at),
+            }
+            for follow in Subscription.objects.filter(user=user).select_related("category", "topic")
+        ],
+    }

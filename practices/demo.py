@@ -10,7 +10,7 @@ from wagtail.documents.models import Document
 from wagtail.models import GroupPagePermission, Locale
 from wagtail.rich_text import RichText
 
-from network.models import Actor, Sector, Territory
+from network.directory.models import Actor, Sector, Territory
 from website.models import HomePage, MainMenu, MainMenuItem
 
 from .models import GoodPracticeDocument, GoodPracticeIndexPage, GoodPracticePage, PracticeTheme

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from network.forms import sector_filter_field, territory_filter_field
+from network.directory.forms import sector_filter_field, territory_filter_field
 from practices.models import PracticeTheme
 from website.forms import FilterForm
 

@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, Q
 from wagtail.models import Locale
 
-from network.models import ActorStatus, Sector
-from network.selectors import with_descendants
+from network.directory.models import ActorStatus, Sector
+from network.directory.selectors import with_descendants
 from practices.models import GoodPracticeIndexPage, GoodPracticePage
 from website.selectors import localized_pages
 

@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
 ]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# The networking domain's apps, whose demos load in this order (spaces and incubators use
+# the directory's actors).
+NETWORK_APPS = ["network.directory", "network.spaces", "network.incubators"]
+
 
 def redis_url_for_tests():
     """The Redis that queue tests use: REDIS_URL, else the local default if it answers."""
@@ -185,11 +189,7 @@ def demo(site_base):
 @pytest.fixture
 def full_demo(demo):
     """The whole demo, as ``make run`` loads it: the site, then each app's content."""
-    from events import demo as events_demo
-    from network import demo as network_demo
-
-    network_demo.load()
-    events_demo.load()
+    demo.load_apps(names=[*NETWORK_APPS, "events"])
     return demo
 
 

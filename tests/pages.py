@@ -8,7 +8,9 @@ def public_paths():
     """The main public pages, in French, and the two home pages."""
     from events.models import EventIndexPage, EventPage
     from forums.models import Category, Topic
-    from network.models import Actor, Programme, Space
+    from network.directory.models import Actor
+    from network.incubators.models import Programme
+    from network.spaces.models import Space
     from practices.models import GoodPracticePage
 
     agenda = EventIndexPage.objects.live().filter(locale__language_code="fr").first()
@@ -41,10 +43,10 @@ def public_paths():
         reverse("forums:topic", args=[topic.pk]),
         practice.get_parent().url,
         practice.url,
-        reverse("network:spaces"),
-        reverse("network:space", args=[Space.objects.order_by("pk").first().slug]),
-        reverse("network:programmes"),
-        reverse("network:programme", args=[Programme.objects.order_by("pk").first().slug]),
+        reverse("spaces:spaces"),
+        reverse("spaces:space", args=[Space.objects.order_by("pk").first().slug]),
+        reverse("incubators:programmes"),
+        reverse("incubators:programme", args=[Programme.objects.order_by("pk").first().slug]),
     ]
 
 
@@ -53,7 +55,8 @@ def member_paths():
     from django.utils import translation
 
     from forums.models import Category
-    from network.models import Actor, Space
+    from network.directory.models import Actor
+    from network.spaces.models import Space
 
     actor = Actor.objects.get(name="Recyclerie du Breil")
     category = Category.objects.filter(groups__isnull=True).first()
@@ -66,8 +69,8 @@ def member_paths():
             reverse("network:edit", args=[actor.slug]),
             reverse("network:members", args=[actor.slug]),
             reverse("network:needs_manage", args=[actor.slug]),
-            reverse("network:my_bookings"),
-            reverse("network:space_book", args=[Space.objects.order_by("pk").first().slug]),
+            reverse("spaces:my_bookings"),
+            reverse("spaces:space_book", args=[Space.objects.order_by("pk").first().slug]),
             reverse("forums:notifications"),
             reverse("forums:topic_new", args=[category.slug]),
         ]

@@ -21,8 +21,8 @@ from events.models import (
     Subscription,
 )
 from events.subscriptions import subscription_remove, subscriptions_add
-from network import booking as bookings
-from network.models import Booking
+from network.spaces import services as bookings
+from network.spaces.models import Booking
 from tests.calendar_client import CalendarClient
 from website.notifications import services as outbox
 from website.notifications import subscribers

@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from events.api import router as events_router
-from network.api import router as network_router
-
+from . import registry
 from .api_common import error_message, requested_language
 
 
@@ -108,5 +106,6 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": str(message or _("Page not found"))}, status=404)
 
 
-api.add_router("/", events_router)
-api.add_router("/", network_router)
+# Each app adds its router when it is ready (``website.registry.api_router``).
+for prefix, router in registry.API_ROUTERS:
+    api.add_router(prefix, router)

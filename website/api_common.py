@@ -278,3 +278,23 @@ class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: whole_number(1, MAX_LIMIT) = 100
         offset: whole_number(0, MAX_OFFSET) = 0
+
+
+class LazyPage:
+    """What a paginated list endpoint returns: the queryset is cut to the page first, then only
+    the page's rows are serialised (by ``serialise(row)``)."""
+
+    def __init__(self, queryset, serialise):
+        self.queryset, self.serialise = queryset, serialise
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        rows = self.queryset[index]
+        rows = list(rows) if isinstance(index, slice) else [rows]
+        out = [self.serialise(row) for row in rows]
+        return out if isinstance(index, slice) else out[0]

@@ -48,44 +48,31 @@ PAGE_TTL = 60
 HEADER = "X-Essaim-Cache"
 ALWAYS = ("pages",)
 
-# Which scope each model's rows belong to, for the pages that show them.
+# Which scope each model's rows belong to, for the pages that show them: the site's own here,
+# each app's registered by its ``AppConfig.ready()`` with ``register_scope``.
 MODEL_SCOPES = {
     "wagtailcore.page": "pages",
     "website.mainmenu": "pages",
     "website.mainmenuitem": "pages",
     "website.footertext": "pages",
     "website.sitesettings": "pages",
-    "events.eventpage": "events",
-    "events.occurrence": "events",
-    "events.occurrencechange": "events",
-    "events.registration": "events",
-    "network.sector": "directory",
-    "network.territory": "directory",
-    "network.legalform": "directory",
-    "network.actor": "directory",
-    "network.membership": "directory",
-    "network.umbrellamembership": "directory",
-    "network.actorchange": "directory",
-    "network.needoffer": "directory",
-    "network.space": "spaces",
-    "network.openinghours": "spaces",
-    "network.closure": "spaces",
-    "network.booking": "spaces",
-    "network.programme": "incubators",
-    "network.call": "incubators",
-    "forums.category": "forums",
-    "forums.topic": "forums",
-    "forums.post": "forums",
-    "forums.attachment": "forums",
-    "forums.forumprofile": "forums",
-    "forums.report": "forums",
-    "forums.moderationdecision": "forums",
     # Not accounts.user: every log-in saves it. The profile and deletion services say when a
     # name shown beside posts changes (website.accounts.services).
     "wagtailimages.image": "pages",
     "wagtaildocs.document": "pages",
 }
-SCOPES = tuple(sorted({*ALWAYS, *MODEL_SCOPES.values()}))
+
+
+def register_scope(scope, *models):
+    """Say that pages showing ``scope`` are made again when rows of ``models`` change."""
+    for model in models:
+        label = model if isinstance(model, str) else model._meta.label_lower
+        MODEL_SCOPES[label.lower()] = scope
+
+
+def all_scopes():
+    """Every scope a page may show, in a fixed order (read after the apps registered theirs)."""
+    return tuple(sorted({*ALWAYS, *MODEL_SCOPES.values()}))
 
 
 def _generation_key(scope):
@@ -266,7 +253,7 @@ class PublicPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.generation_keys = {_generation_key(scope): scope for scope in SCOPES}
+        self.generation_keys = {_generation_key(scope): scope for scope in all_scopes()}
 
     def __call__(self, request):
         if not _cacheable_request(request):
@@ -289,7 +276,7 @@ class PublicPageCacheMiddleware:
                     response=response,
                 )
         if None in current.values():
-            current = _generations(SCOPES)
+            current = _generations(all_scopes())
         # ``current`` was read before the view reads its rows: a change committed while the
         # page is made has moved its generation on by the time the page is stored, so that
         # page is never served.

@@ -527,3 +527,21 @@ def load_site_settings(home):
             ("link", {"label": "Mastodon", "url": "https://mastodon.example/@essaim"})
         ]
         settings.save()
+
+
+def load_apps(stdout=None, *, names=None):
+    """Load each app's demo (its ``demo.load``) after the site's, in the order of
+    ``INSTALLED_APPS``: an app's demo may use what the apps before it made (the directory's
+    vocabularies and actors first). ``names`` keeps only those apps (by module name)."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        if app.name == "website" or app.name.startswith(("website.", "django.", "wagtail")):
+            continue
+        if names is not None and app.name not in names:
+            continue
+        if importlib.util.find_spec(f"{app.name}.demo") is not None:
+            importlib.import_module(f"{app.name}.demo").load(stdout)

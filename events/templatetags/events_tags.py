@@ -16,7 +16,7 @@ from events import wording
 from events.models import AttendanceMode, Occurrence
 from events.recurrence import WEEKDAY_CODES, parse_rule
 from events.services import registration_open_error
-from network.models import ActorStatus, Territory
+from network.directory.models import ActorStatus, Territory
 from website.addresses import absolute_url, page_url
 from website.currencies import price_in_words
 

@@ -14,7 +14,7 @@ from events.services import registration_create
 from forums import services as forum_services
 from forums.models import Category, ForumNotification, ForumProfile, Post, Topic
 from forums.models import Subscription as ForumSubscription
-from network.models import Actor, ActorChange, ActorStatus, Membership, Sector
+from network.directory.models import Actor, ActorChange, ActorStatus, Membership, Sector
 from website.accounts.services import user_delete
 from website.notifications.models import Subscriber
 from website.notifications.subscribers import subscriber_for_user
@@ -217,9 +217,10 @@ def test_bookings_outlive_the_account_without_the_person_and_future_ones_are_can
 
     from django.utils import timezone
 
-    from network import booking as bookings
-    from network.booking_notifications import booking_created_notify
-    from network.models import Booking, Territory
+    from network.directory.models import Territory
+    from network.spaces import services as bookings
+    from network.spaces.models import Booking
+    from network.spaces.notifications import booking_created_notify
     from tests.network.booking_helpers import join, local, make_space, next_week_day
 
     awa, omar, actor = lives["awa"], lives["omar"], lives["actor"]

@@ -15,7 +15,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from network.models import Actor, ActorStatus, Booking, Membership, Territory
+from network.directory.models import Actor, ActorStatus, Membership, Territory
+from network.spaces.models import Booking
 from tests.browser.conftest import AXE
 from tests.network.booking_helpers import make_space, next_week_day
 
@@ -69,7 +70,7 @@ def in_both_languages_and_sizes(page, live_server, audit, name, path, *, admin=F
 
 @pytest.fixture
 def network_world(demo):
-    from network.demo import _grant_moderators
+    from network.directory.demo import _grant_moderators
     from website.accounts.models import User
 
     _grant_moderators()

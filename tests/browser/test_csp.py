@@ -92,7 +92,7 @@ def test_the_collector_sees_a_violation_when_there_is_one(page, live_server, dem
 def test_public_and_member_pages_run_under_the_strict_policy_without_violation(
     page, live_server, whole_demo, violations
 ):
-    from network.models import Membership
+    from network.directory.models import Membership
 
     found, policies = [], {}
     for path in public_paths():
@@ -129,7 +129,7 @@ def test_public_and_member_pages_run_under_the_strict_policy_without_violation(
         reverse("network:members", args=[slug]),
         reverse("network:needs_manage", args=[slug]),
         reverse("network:actor", args=[slug]),
-        reverse("network:my_bookings"),
+        reverse("spaces:my_bookings"),
     ]:
         policy, seen = visit(page, live_server, path, violations)
         assert_strict(policy, path)

@@ -25,7 +25,7 @@ PAYLOADS = [
 @pytest.fixture
 def forums_demo(demo, settings):
     from forums import demo as forums_demo
-    from network import demo as network_demo
+    from network.directory import demo as network_demo
 
     settings.FORUMS_APPROVAL_FIRST_POSTS = 0
     settings.FORUMS_POST_RATE = (100, 60)

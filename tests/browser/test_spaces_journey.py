@@ -17,7 +17,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from network.models import Booking
+from network.spaces.models import Booking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -187,10 +187,12 @@ def seed(make_event):
     from allauth.account.models import EmailAddress
 
     from events import services as event_services
-    from network import booking, incubators
-    from network import services as network_services
-    from network.booking_demo import _at, _next
-    from network.models import Actor, LegalForm, Sector, Space, Territory
+    from network.directory import services as network_services
+    from network.directory.models import Actor, LegalForm, Sector, Territory
+    from network.incubators import services as incubators
+    from network.spaces import services as booking
+    from network.spaces.demo import _at, _next
+    from network.spaces.models import Space
     from website.accounts.models import User
 
     mallory = User.objects.create_user(

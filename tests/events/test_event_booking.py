@@ -19,8 +19,9 @@ from django.utils import translation
 
 from events import ical
 from events.models import EventPage
-from network import booking as services
-from network.models import Actor, ActorStatus, Membership, OpeningHours, Space, Territory
+from network.directory.models import Actor, ActorStatus, Membership, Territory
+from network.spaces import services
+from network.spaces.models import OpeningHours, Space
 from tests.network.booking_helpers import local, next_week_day
 
 pytestmark = pytest.mark.django_db

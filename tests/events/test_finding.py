@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from events.models import AttendanceMode, EventIndexPage, EventKind, EventPage, OccurrenceChange
-from network.models import Sector, Territory
+from network.directory.models import Sector, Territory
 
 pytestmark = pytest.mark.django_db
 

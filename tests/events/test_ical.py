@@ -33,7 +33,7 @@ from events.models import (
     OccurrenceChange,
     Registration,
 )
-from network.models import Sector, Territory
+from network.directory.models import Sector, Territory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale
 
 from events.models import AttendanceMode, Occurrence
-from network.models import Actor, ActorStatus, Territory
+from network.directory.models import Actor, ActorStatus, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -408,8 +408,8 @@ def test_the_address_is_split_into_a_postal_address_without_inventing_anything(
 def test_a_booked_space_is_the_place_and_its_commune_the_town(client, make_event, places):
     from django.contrib.auth import get_user_model
 
-    from network import booking
-    from network.models import Membership
+    from network.directory.models import Membership
+    from network.spaces import services as booking
     from tests.network.booking_helpers import local, make_space, next_week_day
 
     # The space's territory is "the commune where the space is": a truthful town.

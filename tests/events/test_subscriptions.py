@@ -14,7 +14,7 @@ from django.utils import timezone
 from events import services as event_services
 from events.models import EventKind, Occurrence, Registration, Subscription
 from events.subscriptions import subscription_remove, subscriptions_add
-from network.models import Sector
+from network.directory.models import Sector
 from website.notifications import services, subscribers
 from website.notifications.models import DigestItem, Subscriber
 from website.notifications.tasks import send_digests

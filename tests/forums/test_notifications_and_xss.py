@@ -100,7 +100,7 @@ def test_mention_follow_and_notifications_list_and_mail(
 
 def test_demo_loads_twice_with_a_private_space_for_elected_officials(demo):
     from forums import demo
-    from network import demo as network_demo
+    from network.directory import demo as network_demo
 
     network_demo.load()
 

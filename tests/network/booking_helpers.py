@@ -3,7 +3,8 @@
 import datetime as dt
 import zoneinfo
 
-from network.models import Membership, OpeningHours, Space
+from network.directory.models import Membership
+from network.spaces.models import OpeningHours, Space
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 

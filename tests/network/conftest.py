@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from network.models import Actor, ActorStatus, LegalForm, Membership, Sector, Territory
+from network.directory.models import Actor, ActorStatus, LegalForm, Membership, Sector, Territory
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def make_user(db):
 
 @pytest.fixture
 def moderator(make_user):
-    from network.demo import _grant_moderators
+    from network.directory.demo import _grant_moderators
 
     user = make_user("moderation@example.org", groups=["Moderators"])
     _grant_moderators()

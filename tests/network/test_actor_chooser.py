@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from events.models import EventPage
-from network.models import ActorStatus
+from network.directory.models import ActorStatus
 from tests.admin_forms import as_post_data, form_fields
 
 pytestmark = pytest.mark.django_db

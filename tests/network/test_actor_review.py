@@ -8,9 +8,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from network import services
-from network.models import ActorStatus, Membership
-from network.notifications import REVIEW_ACTOR, REVIEW_CHANGE
+from network.directory import services
+from network.directory.models import ActorStatus, Membership
+from network.directory.notifications import REVIEW_ACTOR, REVIEW_CHANGE
 from website.notifications.models import DigestItem, Notification, Subscriber
 from website.notifications.subscribers import digest_send
 

@@ -10,8 +10,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from network import booking, incubators, services
-from network.models import Actor, ActorStatus, Booking, Call, NeedOffer, Programme
+from network.directory import services
+from network.directory.models import Actor, ActorStatus, NeedOffer
+from network.incubators import services as incubators
+from network.incubators.models import Call, Programme
+from network.spaces import services as booking
+from network.spaces.models import Booking
 
 from .booking_helpers import join, local, make_space, next_week_day
 from .test_views import form_data
@@ -72,7 +76,7 @@ def test_an_actor_created_on_the_site_is_not_offered_for_booking_and_its_booking
     actor = Actor.objects.get()
     assert actor.status == ActorStatus.PENDING
 
-    url = reverse("network:space_book", args=[manufacture.slug])
+    url = reverse("spaces:space_book", args=[manufacture.slug])
     page = client.get(url)
     assert f'value="{actor.slug}"' not in page.content.decode()
     assert list(page.context["form"].fields["actor"].queryset) == []

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from network import booking as services
-from network.models import Booking, Closure
+from network.spaces import services
+from network.spaces.models import Booking, Closure
 
 from .booking_helpers import PARIS, join, local, make_space, next_week_day
 
@@ -252,16 +252,16 @@ def test_nobody_sees_or_cancels_someone_elses_booking(client, space, requester, 
     booking = book(space, requester, local(day, 10), local(day, 12))[0]
     stranger = make_user("curieuse@example.org")
     client.force_login(stranger)
-    assert client.get(reverse("network:booking", args=[booking.pk])).status_code == 404
-    assert client.post(reverse("network:booking_cancel", args=[booking.pk])).status_code == 404
+    assert client.get(reverse("spaces:booking", args=[booking.pk])).status_code == 404
+    assert client.post(reverse("spaces:booking_cancel", args=[booking.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
         services.booking_cancel(booking=booking, user=stranger)
     with pytest.raises(ValidationError, match="reason"):
         services.booking_cancel(booking=booking, user=manager)
     client.force_login(requester)
-    assert client.get(reverse("network:booking", args=[booking.pk])).status_code == 200
+    assert client.get(reverse("spaces:booking", args=[booking.pk])).status_code == 200
     client.force_login(manager)
-    page = client.get(reverse("network:booking", args=[booking.pk]))
+    page = client.get(reverse("spaces:booking", args=[booking.pk]))
     assert page.status_code == 200
     services.booking_cancel(booking=booking, user=manager, reason="Dégât des eaux")
     booking.refresh_from_db()
@@ -314,7 +314,7 @@ def test_the_booking_endpoint_answers_409_when_the_slot_is_taken(client, space, 
     book(space, requester, local(day, 10), local(day, 12))
     client.force_login(requester)
     response = client.post(
-        reverse("network:space_book", args=[space.slug]),
+        reverse("spaces:space_book", args=[space.slug]),
         {
             "actor": requester.actor.slug,
             "date": day.isoformat(),
@@ -333,7 +333,7 @@ def test_the_search_does_not_grow_in_queries_with_the_number_of_spaces(
 ):
     day = next_week_day()
     book(space, requester, local(day, 10), local(day, 12))
-    url = reverse("network:spaces") + f"?date={day.isoformat()}&time=10:30&duration=60&capacity=5"
+    url = reverse("spaces:spaces") + f"?date={day.isoformat()}&time=10:30&duration=60&capacity=5"
 
     def count():
         cache.clear()  # the menus and the footer are kept: measure their making
@@ -357,7 +357,7 @@ def test_the_week_view_is_a_table_with_headers_and_says_booked_in_words(client, 
     day = next_week_day()
     book(space, requester, local(day, 10), local(day, 12))
     response = client.get(
-        reverse("network:space", args=[space.slug]) + f"?week={day.isoformat()}",
+        reverse("spaces:space", args=[space.slug]) + f"?week={day.isoformat()}",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     text = response.content.decode()
@@ -368,8 +368,8 @@ def test_the_week_view_is_a_table_with_headers_and_says_booked_in_words(client, 
 
 
 def test_the_demo_has_spaces_in_several_cities_bookings_and_a_weekly_series(full_demo):
-    from network import booking_demo
-    from network.models import Space
+    from network.spaces import demo as booking_demo
+    from network.spaces.models import Space
 
     booking_demo.load()  # a second run changes nothing
     cities = set(Space.objects.values_list("territory__slug", flat=True))
@@ -384,7 +384,7 @@ def test_the_demo_has_spaces_in_several_cities_bookings_and_a_weekly_series(full
 def test_housekeeping_expires_stale_requests_and_reminds_once(
     vocab, manager, requester, django_capture_on_commit_callbacks
 ):
-    from network.tasks import bookings_housekeeping
+    from network.spaces.tasks import bookings_housekeeping
 
     approval = make_space(vocab["nantes"], manager=manager, slug="doulon", requires_approval=True)
     day = next_week_day()
@@ -444,7 +444,7 @@ def test_the_form_shows_each_broken_rule_and_each_conflicting_date_of_a_series(
         local(day + dt.timedelta(weeks=1), 11),
     )
     client.force_login(requester)
-    url = reverse("network:space_book", args=[space.slug])
+    url = reverse("spaces:space_book", args=[space.slug])
     data = {
         "actor": requester.actor.slug,
         "date": day.isoformat(),
@@ -491,7 +491,7 @@ def test_a_visitor_never_sees_a_stale_week_once_a_booking_changes(
     must show at once."""
     settings.ESSAIM_PAGE_CACHE = True
     day = next_week_day()
-    url = reverse("network:space", args=[space.slug]) + f"?week={day.isoformat()}"
+    url = reverse("spaces:space", args=[space.slug]) + f"?week={day.isoformat()}"
     client.get(url)  # the first request of a new site makes its settings' row
     assert "slot--booked" not in client.get(url).content.decode()
     assert client.get(url)["X-Essaim-Cache"] == "hit"
@@ -512,7 +512,7 @@ def test_the_space_page_shows_its_photo_described_by_its_title(client, space):
         file=get_test_image_file(),
     )
     space.save()
-    text = client.get(reverse("network:space", args=[space.slug])).content.decode()
+    text = client.get(reverse("spaces:space", args=[space.slug])).content.decode()
     assert 'alt="La grande salle, avec sa scène et ses fenêtres sur le parc"' in text
     assert "<img" in text.split("<h1>")[1].split("</figure>")[0]
 
@@ -521,7 +521,7 @@ def test_a_booking_of_one_date_says_date_in_the_singular(client, space, requeste
     day = next_week_day()
     client.force_login(requester)
     response = client.post(
-        reverse("network:space_book", args=[space.slug]),
+        reverse("spaces:space_book", args=[space.slug]),
         {
             "actor": requester.actor.slug,
             "date": day.isoformat(),
@@ -539,7 +539,7 @@ def test_a_booking_of_one_date_says_date_in_the_singular(client, space, requeste
 
 def test_the_search_counts_free_spaces_in_words_that_agree(client, space):
     day = next_week_day()
-    url = reverse("network:spaces") + f"?date={day.isoformat()}&time=10:30&duration=90"
+    url = reverse("spaces:spaces") + f"?date={day.isoformat()}&time=10:30&duration=90"
     with translation.override("fr"):
         page = client.get(url.replace("/en/", "/fr/")).content.decode()
     assert "1 salle libre le" in page

@@ -15,9 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from network import booking as services
-from network import booking_selectors as selectors
-from network.models import Booking
+from network.spaces import selectors, services
+from network.spaces.models import Booking
 
 from .booking_helpers import local, make_space, next_week_day
 
@@ -174,7 +173,7 @@ def test_free_slots_of_a_day_see_a_booking_the_next_morning_within_a_long_buffer
 
 def test_the_search_leaves_out_a_space_whose_buffer_runs_into_a_booking(client, space, booked, day):
     def listed(time, minutes):
-        url = reverse("network:spaces") + f"?date={day.isoformat()}&time={time}&duration={minutes}"
+        url = reverse("spaces:spaces") + f"?date={day.isoformat()}&time={time}&duration={minutes}"
         return f"/spaces/{space.slug}/" in client.get(url).content.decode()
 
     assert listed("09:30", 60)
@@ -211,7 +210,7 @@ def test_the_booking_form_lists_the_dates_whose_buffer_runs_into_a_booking(
 ):
     client.force_login(requester)
     response = client.post(
-        reverse("network:space_book", args=[space.slug]),
+        reverse("spaces:space_book", args=[space.slug]),
         {
             "actor": requester.actor.slug,
             "date": day.isoformat(),

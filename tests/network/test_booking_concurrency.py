@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from network.models import Booking
+from network.spaces.models import Booking
 
 from .booking_helpers import join, local, make_space, next_week_day
 
@@ -86,7 +86,7 @@ def test_twenty_concurrent_requests_for_one_slot_give_one_booking_and_nineteen_c
     crowd,
 ):
     space, people = crowd
-    url = reverse("network:space_book", args=[space.slug])
+    url = reverse("spaces:space_book", args=[space.slug])
     day = next_week_day()
     for round_number in range(ROUNDS):
         hour = 9 + 2 * round_number

@@ -15,9 +15,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from network import booking as services
-from network.booking_notifications import SERIES_UPDATE_DELAY, series_uid
-from network.models import Booking
+from network.spaces import services
+from network.spaces.models import Booking
+from network.spaces.notifications import SERIES_UPDATE_DELAY, series_uid
 from tests.calendar_client import CalendarClient, calendar_parts
 from website.addresses import calendar_uid
 from website.notifications import services as outbox
@@ -296,11 +296,11 @@ def test_the_booking_page_cancels_every_coming_date_of_the_series(
         until=day + dt.timedelta(weeks=2),
     )
     client.force_login(requester)
-    url = reverse("network:booking", args=[created[1].pk])
+    url = reverse("spaces:booking", args=[created[1].pk])
     assert 'name="scope" value="series"' in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("network:booking_cancel", args=[created[1].pk]),
+            reverse("spaces:booking_cancel", args=[created[1].pk]),
             {"scope": "series"},
             follow=True,
         )

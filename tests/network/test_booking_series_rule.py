@@ -9,9 +9,9 @@ import zoneinfo
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from network.booking import Repeat, occurrences_of
-from network.booking_notifications import _series_rule
-from network.models import Space
+from network.spaces.models import Space
+from network.spaces.notifications import _series_rule
+from network.spaces.services import Repeat, occurrences_of
 
 ZONES = ["Europe/Paris", "America/New_York", "America/Santiago", "Australia/Lord_Howe", "UTC"]
 

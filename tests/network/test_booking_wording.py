@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.wording import day_in_words
-from network import booking as services
-from network.booking_forms import SpaceSearchForm
+from network.spaces import services
+from network.spaces.forms import SpaceSearchForm
 from tests.website.test_wording import clock_times, text_nodes
 
 from .booking_helpers import local, next_week_day
@@ -45,7 +45,7 @@ def page(client, language, name, *args, query=""):
 def test_the_space_page_tells_opening_hours_free_slots_and_rows_in_hours(client, space):
     day = next_week_day()
     query = f"?day={day.isoformat()}&duration=60&week={day.isoformat()}"
-    document, nodes = page(client, "fr", "network:space", space.slug, query=query)
+    document, nodes = page(client, "fr", "spaces:space", space.slug, query=query)
     assert f"Lundi 8{NBSP}h – 22{NBSP}h" in nodes
     assert f"Réserver 8{NBSP}h – 9{NBSP}h" in nodes
     assert f"8{NBSP}h{NBSP}30" in nodes  # a row of the week, by half hour
@@ -53,7 +53,7 @@ def test_the_space_page_tells_opening_hours_free_slots_and_rows_in_hours(client,
     # The link still carries the times for the form, as the machine writes them.
     assert "start_time=08:00&amp;end_time=09:00" in document
 
-    _document, nodes = page(client, "en", "network:space", space.slug, query=query)
+    _document, nodes = page(client, "en", "spaces:space", space.slug, query=query)
     assert "Monday 8 am – 10 pm" in nodes
     assert "Book 8 am – 9 am" in nodes
     assert "8:30 am" in nodes
@@ -62,12 +62,12 @@ def test_the_space_page_tells_opening_hours_free_slots_and_rows_in_hours(client,
 def test_the_search_tells_its_time_in_hours_and_keeps_the_field_value(client, space):
     day = next_week_day()
     query = f"?date={day.isoformat()}&time=10:30&duration=480"
-    document, nodes = page(client, "fr", "network:spaces", query=query)
+    document, nodes = page(client, "fr", "spaces:spaces", query=query)
     heading = next(node for node in nodes if "salle libre le" in node)
     assert heading.endswith(f"à 10{NBSP}h{NBSP}30 (heure locale de chaque salle)")
     assert 'type="time"' in document and 'value="10:30"' in document
     assert f"Une journée (8{NBSP}h)" in nodes
-    _document, nodes = page(client, "en", "network:spaces", query=query)
+    _document, nodes = page(client, "en", "spaces:spaces", query=query)
     assert any(node.endswith("at 10:30 am (local time of each space)") for node in nodes)
 
 
@@ -86,17 +86,17 @@ def test_a_booking_and_the_lists_of_bookings_tell_their_dates_in_words(
     with translation.override("fr"):
         when = f"{day_in_words(day)}, 10{NBSP}h – 12{NBSP}h{NBSP}30"
         moment = f"{day_in_words(day)}, 10{NBSP}h"
-    _document, nodes = page(client, "fr", "network:booking", booking.pk)
+    _document, nodes = page(client, "fr", "spaces:booking", booking.pk)
     assert when in nodes
-    _document, nodes = page(client, "fr", "network:my_bookings")
+    _document, nodes = page(client, "fr", "spaces:my_bookings")
     assert moment in nodes
     client.force_login(manager)
-    _document, nodes = page(client, "fr", "network:spaces_manage")
+    _document, nodes = page(client, "fr", "spaces:spaces_manage")
     assert moment in nodes
     for name, args in (
-        ("network:booking", [booking.pk]),
-        ("network:spaces_manage", []),
-        ("network:space_book", [space.slug]),
+        ("spaces:booking", [booking.pk]),
+        ("spaces:spaces_manage", []),
+        ("spaces:space_book", [space.slug]),
     ):
         _document, nodes = page(client, "fr", name, *args)
         assert [node for node in nodes if clock_times(node)] == [], name

@@ -13,9 +13,9 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from events.models import Subscription
-from network import incubators
-from network.models import Call, Programme
-from network.tasks import calls_alert
+from network.incubators import services as incubators
+from network.incubators.models import Call, Programme
+from network.incubators.tasks import calls_alert
 from website.notifications import subscribers
 from website.notifications.models import Subscriber
 

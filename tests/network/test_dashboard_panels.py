@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network import booking
-from network.models import ActorChange, ActorStatus, Booking
+from network.directory.models import ActorChange, ActorStatus
+from network.spaces import services as booking
+from network.spaces.models import Booking
 
 from .booking_helpers import local, make_space, next_week_day
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.models import Actor, ActorStatus, NeedOffer, Sector, UmbrellaMembership
+from network.directory.models import Actor, ActorStatus, NeedOffer, Sector, UmbrellaMembership
 
 pytestmark = pytest.mark.django_db
 

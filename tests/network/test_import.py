@@ -9,10 +9,10 @@ import random
 import pytest
 from django.core.management import call_command
 
-from network import services
-from network.dedupe import bounded_levenshtein, normalize_name, scan_for_duplicates
-from network.importing import actors_import
-from network.models import Actor, ActorStatus, NotDuplicate
+from network.directory import services
+from network.directory.dedupe import bounded_levenshtein, normalize_name, scan_for_duplicates
+from network.directory.importing import actors_import
+from network.directory.models import Actor, ActorStatus, NotDuplicate
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.urls import get_resolver
 from django.utils import translation
 
-from network.importing import actors_import, text_lines
-from network.models import Actor, ActorStatus
+from network.directory.importing import actors_import, text_lines
+from network.directory.models import Actor, ActorStatus
 
 pytestmark = pytest.mark.django_db
 

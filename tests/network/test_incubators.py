@@ -11,10 +11,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.models import Subscription
-from network import incubators
-from network.incubator_notifications import CALLS_SCOPE, CLOSING, OPENED
-from network.models import CLOSING_SOON_WITHIN, Call, CallAlertOptOut, CallState, Programme
-from network.tasks import calls_alert
+from network.incubators import services as incubators
+from network.incubators.models import (
+    CLOSING_SOON_WITHIN,
+    Call,
+    CallAlertOptOut,
+    CallState,
+    Programme,
+)
+from network.incubators.notifications import CALLS_SCOPE, CLOSING, OPENED
+from network.incubators.tasks import calls_alert
 from website.notifications import subscribers
 from website.notifications.models import DigestItem, Notification, Subscriber
 
@@ -371,7 +377,7 @@ def test_the_preferences_page_turns_call_alerts_off_and_back_on(client, make_use
 
 
 def test_the_demo_has_incubators_with_calls_in_every_state_and_loads_twice(full_demo):
-    from network import incubator_demo
+    from network.incubators import demo as incubator_demo
 
     states = set(Call.objects.with_state().values_list("state", flat=True))
     assert states == {str(state) for state in CallState}

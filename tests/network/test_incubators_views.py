@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.models import Call, Programme
+from network.incubators.models import Call, Programme
 
 LISTING = "/fr/directory/programmes/"
 
@@ -266,10 +266,19 @@ def test_an_incubator_admin_opens_a_call_from_the_site(client, setup, make_user)
 
 
 def test_moderators_manage_programmes_and_calls_in_the_admin(admin_client, setup):
-    assert admin_client.get("/admin/snippets/network/programme/").status_code == 200
-    assert admin_client.get("/admin/snippets/network/call/").status_code == 200
-    edit = admin_client.get(f"/admin/snippets/network/call/edit/{setup['open'].pk}/")
+    assert admin_client.get("/admin/snippets/incubators/programme/").status_code == 200
+    assert admin_client.get("/admin/snippets/incubators/call/").status_code == 200
+    edit = admin_client.get(f"/admin/snippets/incubators/call/edit/{setup['open'].pk}/")
     assert edit.status_code == 200
+
+
+def test_a_bookmark_of_the_admin_from_before_the_split_still_leads_there(admin_client, setup):
+    pk = setup["open"].pk
+    former = admin_client.get(f"/admin/snippets/network/call/edit/{pk}/")
+    assert former.status_code == 301
+    assert former["Location"] == f"/admin/snippets/incubators/call/edit/{pk}/"
+    assert admin_client.get("/admin/snippets/network/space/").status_code == 301
+    assert admin_client.get("/admin/snippets/network/actor/").status_code == 200  # stays
 
 
 def test_the_english_listing_and_feed_answer(client, setup):

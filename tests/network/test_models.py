@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from network.models import Actor, IdentifierKind, luhn_valid, validate_rna, validate_siret
+from network.directory.models import Actor, IdentifierKind, luhn_valid, validate_rna, validate_siret
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from network import services
-from network.models import (
+from network.directory import services
+from network.directory.models import (
     Actor,
     ActorChange,
     ActorStatus,

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from network import services
-from network.models import ActorStatus, NeedOffer
+from network.directory import services
+from network.directory.models import ActorStatus, NeedOffer
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from network import services
-from network.models import Actor
-from network.tasks import remind_actor_admins
+from network.directory import services
+from network.directory.models import Actor
+from network.directory.tasks import remind_actor_admins
 
 pytestmark = pytest.mark.django_db
 

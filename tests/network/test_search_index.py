@@ -6,8 +6,8 @@ would silently stop matching and every search would read every actor again."""
 import pytest
 from django.db import connection
 
-from network.models import Actor
-from network.selectors import apply_filters
+from network.directory.models import Actor
+from network.directory.selectors import apply_filters
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only"

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from network import booking as services
-from network.models import Closure, OpeningHours, Space
+from network.spaces import services
+from network.spaces.models import Closure, OpeningHours, Space
 
 from .booking_helpers import join, local, make_space, next_week_day
 

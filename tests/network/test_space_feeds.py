@@ -12,9 +12,9 @@ from django.utils import translation
 
 from events.feed_services import calendar_feed_token_regenerate
 from events.models import CalendarFeedToken
-from network import booking as services
-from network.booking_notifications import booking_invite
-from network.models import Booking
+from network.spaces import services
+from network.spaces.models import Booking
+from network.spaces.notifications import booking_invite
 
 from .booking_helpers import join, local, make_space, next_week_day
 
@@ -48,7 +48,7 @@ def book(space, user, start, end, **kwargs):
 def feed_url(space, user):
     token = CalendarFeedToken.objects.filter(user=user).first()
     token = token or calendar_feed_token_regenerate(user=user)
-    return reverse("network:space_feed", args=[space.slug, token.token])
+    return reverse("spaces:space_feed", args=[space.slug, token.token])
 
 
 def personal_url(user):
@@ -105,10 +105,10 @@ def test_space_feed_is_404_unless_the_token_owner_manages_the_space(
     client, space, manager, requester, make_user
 ):
     assert client.get(feed_url(space, requester)).status_code == 404
-    bad = reverse("network:space_feed", args=[space.slug, "not-a-token"])
+    bad = reverse("spaces:space_feed", args=[space.slug, "not-a-token"])
     assert client.get(bad).status_code == 404
     token = calendar_feed_token_regenerate(user=manager).token
-    assert client.get(reverse("network:space_feed", args=["nope", token])).status_code == 404
+    assert client.get(reverse("spaces:space_feed", args=["nope", token])).status_code == 404
     boss = make_user("admin@ville.example", is_superuser=True)
     assert client.get(feed_url(space, boss)).status_code == 200
     manager.is_active = False
@@ -177,11 +177,11 @@ def test_space_feed_query_count_does_not_grow_with_the_number_of_bookings(
 
 def test_manage_page_links_each_managed_space_to_its_feed(client, space, manager):
     client.force_login(manager)
-    page = client.get(reverse("network:spaces_manage")).content.decode()
+    page = client.get(reverse("spaces:spaces_manage")).content.decode()
     assert "space-feed-link" not in page
     assert reverse("events:feed_regenerate") in page
     url = feed_url(space, manager)
-    page = client.get(reverse("network:spaces_manage")).content.decode()
+    page = client.get(reverse("spaces:spaces_manage")).content.decode()
     assert url in page
     assert client.get(url).status_code == 200
 
@@ -286,7 +286,7 @@ def _expanded(calendar, uid):
 
 
 def test_personal_feed_shows_a_series_as_its_invites_do(client, space, requester):
-    from network.booking_notifications import series_uid
+    from network.spaces.notifications import series_uid
 
     day = next_week_day()
     created = _series(space, requester, day, 5)
@@ -312,7 +312,7 @@ def test_personal_feed_shows_a_series_as_its_invites_do(client, space, requester
 def test_personal_feed_shows_the_dates_of_a_series_waiting_for_a_manager_as_tentative(
     client, approval_space, manager, requester
 ):
-    from network.booking_notifications import series_uid
+    from network.spaces.notifications import series_uid
 
     day = next_week_day()
     created = _series(approval_space, requester, day, 4)

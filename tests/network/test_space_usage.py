@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from network import booking as services
-from network.booking_usage import space_usage
-from network.models import Closure
+from network.spaces import services
+from network.spaces.models import Closure
+from network.spaces.usage import space_usage
 
 from .booking_helpers import PARIS, join, make_space
 
@@ -175,7 +175,7 @@ def test_managers_see_their_spaces_elected_officials_and_superusers_every_space(
 def test_the_page_refuses_others_and_filters_by_territory(
     client, booked, manager, elected, make_user, vocab
 ):
-    url = reverse("network:spaces_usage")
+    url = reverse("spaces:spaces_usage")
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(make_user("curieux@example.org"))
     assert client.get(url).status_code == 403
@@ -211,7 +211,7 @@ def test_the_page_tells_the_total_time_as_a_duration_not_decimal_hours(
     told = {}
     for language in ("fr", "en"):
         with translation.override(language):
-            told[language] = client.get(reverse("network:spaces_usage"), period).content.decode()
+            told[language] = client.get(reverse("spaces:spaces_usage"), period).content.decode()
     # 29 days of 14 hours in Nantes (2 closed), 31 in Dakar.
     assert (
         "3\u00a0h\u00a030 réservées sur 840\u00a0h d’ouverture, 2 réservations confirmées."
@@ -224,7 +224,7 @@ def test_the_page_tells_the_total_time_as_a_duration_not_decimal_hours(
 def test_the_csv_gives_the_same_figures(client, booked, elected):
     client.force_login(elected)
     response = client.get(
-        reverse("network:spaces_usage"),
+        reverse("spaces:spaces_usage"),
         {"start": "2026-03-01", "end": "2026-03-31", "format": "csv"},
     )
     assert response.status_code == 200
@@ -241,7 +241,7 @@ def test_the_csv_gives_the_same_figures(client, booked, elected):
 def test_query_count_does_not_grow_with_the_number_of_bookings(client, spaces, requester, elected):
     nantes, dakar = spaces
     client.force_login(elected)
-    url = reverse("network:spaces_usage")
+    url = reverse("spaces:spaces_usage")
     params = {"start": "2026-03-01", "end": "2026-03-31"}
 
     def count():

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.models import Territory
+from network.directory.models import Territory
 
 PAGE = "/fr/directory/statistics/"
 FRENCH_MONTHS = [

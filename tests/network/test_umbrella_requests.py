@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from network import services
-from network.models import Membership, UmbrellaMembership
-from network.notifications import UMBRELLA_DECISION, UMBRELLA_REQUEST
+from network.directory import services
+from network.directory.models import Membership, UmbrellaMembership
+from network.directory.notifications import UMBRELLA_DECISION, UMBRELLA_REQUEST
 from website.notifications.models import Notification
 from website.notifications.services import delivery_send
 
@@ -226,7 +226,7 @@ def test_nothing_is_sent_to_the_admins_for_a_request_decided_before_the_mail_lef
 
 
 def test_a_member_archived_since_it_asked_is_not_approved(make_user, make_actor):
-    from network.models import ActorStatus, UmbrellaMembership
+    from network.directory.models import ActorStatus, UmbrellaMembership
 
     admin, requester = make_user(), make_user()
     umbrella = make_actor(admin=admin, is_umbrella=True, name="Réseau")

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from network.models import Actor, ActorChange, ActorStatus, Membership, NeedOffer
+from network.directory.models import Actor, ActorChange, ActorStatus, Membership, NeedOffer
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_admins_add_needs_and_offers(client, make_user, make_actor):
 
 
 def test_the_demo_loads_twice_and_has_what_the_issue_asks(full_demo):
-    from network import demo
+    from network.directory import demo
 
     demo.load()  # a second time: nothing more
     published = Actor.objects.published()
@@ -156,13 +156,13 @@ def test_the_demo_loads_twice_and_has_what_the_issue_asks(full_demo):
     ).exists()
     assert Actor.objects.filter(status=ActorStatus.PENDING).count() == 1
     assert ActorChange.objects.filter(status="pending").count() == 1
-    from network.selectors import matches
+    from network.directory.selectors import matches
 
     assert sum(1 for match in matches() if match["offers"]) >= 4
 
 
 @pytest.mark.parametrize("name", ["Spaces", "Programmes", "Map"])
 def test_an_actor_never_takes_the_address_of_a_directory_page(db, name):
-    from network.services import unique_slug
+    from network.directory.services import unique_slug
 
     assert unique_slug(name) == f"{name.lower()}-ess"

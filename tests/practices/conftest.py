@@ -5,7 +5,7 @@ import itertools
 import pytest
 from wagtail.models import Locale
 
-from network.models import Actor, ActorStatus, Sector, Territory
+from network.directory.models import Actor, ActorStatus, Sector, Territory
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ def test_moderators_preview_a_proposal_before_approving_it(
 ):
     from django.test import RequestFactory
 
-    from network.models import ActorStatus
+    from network.directory.models import ActorStatus
 
     draft, _revision, _state = _propose(library, editor, vocab)
     proposal = draft.get_latest_revision_as_object()

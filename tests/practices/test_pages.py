@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.rich_text import RichText
 
-from network.models import ActorStatus
+from network.directory.models import ActorStatus
 from practices.models import (
     GoodPracticeDocument,
     GoodPracticeIndexPage,

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from events.models import Occurrence, Registration
 from events.services import RegistrationError, registration_cancel, registration_create
-from network.booking import booking_create, rule_problems
-from network.models import Actor, ActorStatus, Booking, Membership, Territory
+from network.directory.models import Actor, ActorStatus, Membership, Territory
+from network.spaces.models import Booking
+from network.spaces.services import booking_create, rule_problems
 from tests.network.booking_helpers import make_space
 from tests.properties.conftest import examples
 

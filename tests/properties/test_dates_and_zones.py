@@ -17,17 +17,11 @@ from hypothesis import strategies as st
 
 from events.models import EventPage
 from events.services import event_schedule
-from network.booking import MAX_OCCURRENCES, Repeat, occurrences_of
-from network.incubators import END_OF_DAY, local_moment
-from network.models import (
-    CLOSING_SOON_WITHIN,
-    Actor,
-    ActorStatus,
-    Call,
-    CallState,
-    Programme,
-    Space,
-)
+from network.directory.models import Actor, ActorStatus
+from network.incubators.models import CLOSING_SOON_WITHIN, Call, CallState, Programme
+from network.incubators.services import END_OF_DAY, local_moment
+from network.spaces.models import Space
+from network.spaces.services import MAX_OCCURRENCES, Repeat, occurrences_of
 from tests.properties.conftest import examples
 
 ZONES = [

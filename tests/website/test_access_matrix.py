@@ -27,6 +27,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from tests import conftest
+
 pytestmark = pytest.mark.django_db
 
 ROLES = (
@@ -224,47 +226,47 @@ MATRIX = {
         roles(LOGIN, 403, 200, 403, 200, 403, 200), kwargs=lambda w: {"slug": w.actor.slug}
     ),
     # --- spaces and bookings (issue of the spaces helper) --------------------------------------
-    "network:spaces": Row(each(200)),
-    "network:my_bookings": Row(signed_in(200)),
-    "network:booking": Row(
+    "spaces:spaces": Row(each(200)),
+    "spaces:my_bookings": Row(signed_in(200)),
+    "spaces:booking": Row(
         roles(LOGIN, 404, 404, 200, 404, 404, 200), kwargs=lambda w: {"pk": w.booking.pk}
     ),
-    "network:booking_cancel": Row(
+    "spaces:booking_cancel": Row(
         roles(LOGIN, 404, 404, 302, 404, 404, 302),
         method="post",
         kwargs=lambda w: {"pk": w.booking.pk},
     ),
-    "network:booking_decide": Row(
+    "spaces:booking_decide": Row(
         roles(LOGIN, 404, 404, 302, 404, 404, 302),  # others do not learn it exists
         method="post",
         kwargs=lambda w: {"pk": w.booking.pk},
     ),
-    "network:spaces_manage": Row(roles(LOGIN, 403, 403, 200, 403, 403, 200)),
-    "network:spaces_usage": Row(roles(LOGIN, 403, 403, 200, 403, 403, 200)),
-    "network:space": Row(each(200), kwargs=lambda w: {"slug": w.space.slug}),
-    "network:space_book": Row(signed_in(200), kwargs=lambda w: {"slug": w.space.slug}),
-    "network:space_feed": Row(
+    "spaces:spaces_manage": Row(roles(LOGIN, 403, 403, 200, 403, 403, 200)),
+    "spaces:spaces_usage": Row(roles(LOGIN, 403, 403, 200, 403, 403, 200)),
+    "spaces:space": Row(each(200), kwargs=lambda w: {"slug": w.space.slug}),
+    "spaces:space_book": Row(signed_in(200), kwargs=lambda w: {"slug": w.space.slug}),
+    "spaces:space_feed": Row(
         each(200), kwargs=lambda w: {"slug": w.space.slug, "token": w.space_feed_token}
     ),
     # --- programmes and calls (issue of the incubators helper) ---------------------------------
-    "network:programmes": Row(each(200)),
-    "network:calls_feed": Row(each(200)),
-    "network:call_alerts": Row(roles(404, 302, 302, 302, 302, 302, 302), method="post"),
-    "network:programmes_manage": Row(
+    "incubators:programmes": Row(each(200)),
+    "incubators:calls_feed": Row(each(200)),
+    "incubators:call_alerts": Row(roles(404, 302, 302, 302, 302, 302, 302), method="post"),
+    "incubators:programmes_manage": Row(
         roles(LOGIN, 403, 200, 403, 200, 403, 200), kwargs=lambda w: {"slug": w.actor.slug}
     ),
-    "network:programme_create": Row(
+    "incubators:programme_create": Row(
         roles(LOGIN, 403, 200, 403, 200, 403, 200), kwargs=lambda w: {"slug": w.actor.slug}
     ),
-    "network:programme": Row(each(200), kwargs=lambda w: {"slug": w.programme.slug}),
-    "network:programme_edit": Row(
+    "incubators:programme": Row(each(200), kwargs=lambda w: {"slug": w.programme.slug}),
+    "incubators:programme_edit": Row(
         roles(LOGIN, 403, 200, 403, 200, 403, 200), kwargs=lambda w: {"slug": w.programme.slug}
     ),
-    "network:call_create": Row(
+    "incubators:call_create": Row(
         roles(LOGIN, 403, 200, 403, 200, 403, 200), kwargs=lambda w: {"slug": w.programme.slug}
     ),
-    "network:call": Row(each(200), kwargs=lambda w: {"slug": w.programme.slug, "pk": w.call.pk}),
-    "network:call_edit": Row(
+    "incubators:call": Row(each(200), kwargs=lambda w: {"slug": w.programme.slug, "pk": w.call.pk}),
+    "incubators:call_edit": Row(
         roles(LOGIN, 403, 200, 403, 200, 403, 200),
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.call.pk},
     ),
@@ -329,23 +331,18 @@ def world(demo, settings):
     from django.core.files.base import ContentFile
     from wagtail.documents.models import Document
 
-    from events import demo as events_demo
     from events.models import CalendarFeedToken, EventPage, Occurrence
     from events.models import Subscription as EventSubscription
     from events.services import registration_create
     from forums import demo as forums_demo
     from forums import services as forum_services
     from forums.models import Category
-    from network import demo as network_demo
-    from network.models import (
-        Actor,
-        Booking,
-        Membership,
-        NeedOffer,
-        Programme,
-        UmbrellaMembership,
-    )
-    from network.services import confirmation_token
+    from network.directory import demo as network_demo
+    from network.directory.models import Actor, Membership, NeedOffer, UmbrellaMembership
+    from network.directory.services import confirmation_token
+    from network.incubators.models import Programme
+    from network.spaces.models import Booking
+    from website import demo as site_demo
     from website.models import HomePage
     from website.notifications.subscribers import (
         manage_token,
@@ -354,9 +351,8 @@ def world(demo, settings):
     )
 
     settings.FORUMS_APPROVAL_FIRST_POSTS = 0  # the member's topic is published at once
-    network_demo.load()
+    site_demo.load_apps(names=[*conftest.NETWORK_APPS, "events"])
     network_demo._grant_moderators()
-    events_demo.load()
     forums_demo.load()
 
     w = dataclasses.make_dataclass("World", [])()

@@ -17,8 +17,10 @@ from wagtail.models import Site
 from events import ical
 from events.models import EventPage
 from events.services import registration_create
-from network.incubators import deadline_uid
-from network.models import Actor, Booking, Call
+from network.directory.models import Actor
+from network.incubators.models import Call
+from network.incubators.services import deadline_uid
+from network.spaces.models import Booking
 from website.addresses import site_record_sync
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +118,7 @@ def test_every_kind_of_calendar_uid_ends_in_one_domain_that_the_address_never_ch
     settings.ESSAIM_CALENDAR_UID_DOMAIN = "essaim.ville.example"
 
     def uids():
-        from network.booking import _new_uid
+        from network.spaces.services import _new_uid
 
         return [ical.event_uid(event), _new_uid(), deadline_uid(call, "closing")]
 

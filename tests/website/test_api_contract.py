@@ -16,8 +16,10 @@ from django.utils.translation import gettext
 from openapi_spec_validator import validate
 
 from events.models import ACCESSIBILITY_FEATURES, EventKind
-from network.booking_selectors import MAX_AVAILABILITY_DAYS
-from network.models import CallState, NeedOfferCategory, Space, SupportKind, Territory
+from network.directory.models import NeedOfferCategory, Territory
+from network.incubators.models import CallState, SupportKind
+from network.spaces.models import Space
+from network.spaces.selectors import MAX_AVAILABILITY_DAYS
 from tests.network.booking_helpers import make_space
 from website.api_common import DATE_PATTERN, DATE_YEARS, SLUG_PATTERN
 
@@ -119,7 +121,7 @@ OPEN_LISTS = [
 
 def rows_now(name):
     """The slugs a filter naming editable rows takes, read from the database."""
-    from network.models import Actor, LegalForm, Sector
+    from network.directory.models import Actor, LegalForm, Sector
 
     published = Actor.objects.published()
     return {
@@ -136,7 +138,7 @@ def test_a_parameter_naming_rows_editors_change_lists_them_as_they_are_now(clien
     """Sectors, territories, legal forms, networks and incubators are edited at any time:
     the schema's ``enum`` is read when the schema is, so a row added a second ago is in it,
     and a network or an incubator waiting for review is not."""
-    from network.models import Actor, LegalForm, Sector
+    from network.directory.models import Actor, LegalForm, Sector
 
     Sector.objects.create(name_fr="Filière", name_en="Sector", slug="filiere-du-jour")
     Territory.objects.create(name="Ziguinchor", slug="ziguinchor", kind="commune", country="SN")
@@ -159,7 +161,7 @@ def test_a_parameter_naming_rows_editors_change_lists_them_as_they_are_now(clien
 
 
 def test_actors_give_the_legal_form_slug_the_filter_takes(client, schema):
-    from network.models import Actor, ActorStatus, LegalForm
+    from network.directory.models import Actor, ActorStatus, LegalForm
 
     coop = LegalForm.objects.create(
         slug="cooperative-test", name_fr="Coopérative", name_en="Cooperative"

@@ -35,6 +35,7 @@ from schemathesis.checks import load_all_checks
 from schemathesis.config import PositiveDataAcceptanceConfig
 
 from events.api import UID_PATTERN
+from tests import conftest
 from website.api_common import DATE_YEARS, SLUG_PATTERN, RowsNow
 
 load_all_checks()
@@ -97,7 +98,7 @@ def check(case, seen, checks=CHECKS):
 
 # Query parameters that name rows editors change, and the published rows they may name.
 def _references():
-    from network.models import Actor, LegalForm, Sector, Territory
+    from network.directory.models import Actor, LegalForm, Sector, Territory
 
     return {
         "sector": Sector.objects.all(),
@@ -109,7 +110,7 @@ def _references():
 
 
 def _availability_breaks_its_window(case):
-    from network.booking_selectors import MAX_AVAILABILITY_DAYS, spaces_for_listing
+    from network.spaces.selectors import MAX_AVAILABILITY_DAYS, spaces_for_listing
 
     space = spaces_for_listing().get(slug=case.path_parameters["slug"])
     query = case.query or {}
@@ -222,12 +223,10 @@ def flatmap_query(context, query):
 def demo_data(django_db_setup, django_db_blocker):
     """The whole demo (as ``full_demo`` loads it), once for this module, in a transaction
     rolled back at its end; each test runs in a savepoint inside it."""
-    from events import demo as events_demo
     from events.ical import event_uid
     from events.models import EventPage
-    from network import demo as network_demo
-    from network.booking_selectors import spaces_for_listing
-    from network.models import Actor
+    from network.directory.models import Actor
+    from network.spaces.selectors import spaces_for_listing
     from tests.conftest import ensure_site_base
     from website import demo as site_demo
 
@@ -237,8 +236,7 @@ def demo_data(django_db_setup, django_db_blocker):
         try:
             ensure_site_base()
             site_demo.load()
-            network_demo.load()
-            events_demo.load()
+            site_demo.load_apps(names=[*conftest.NETWORK_APPS, "events"])
             uids = [event_uid(event) for event in EventPage.objects.live()]
             actors = list(Actor.objects.published().values_list("slug", flat=True))
             spaces = list(spaces_for_listing().values_list("slug", flat=True))

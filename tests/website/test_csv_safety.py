@@ -130,7 +130,7 @@ def test_numbers_stay_numbers_and_text_is_text():
 @pytest.fixture
 def hostile_actor(vocab, make_actor):
     """A published actor whose every exported text comes from a hostile hand."""
-    from network.models import LegalForm, Sector, Territory
+    from network.directory.models import LegalForm, Sector, Territory
 
     form = LegalForm.objects.create(slug="hostile", name_fr=PAYLOADS[0], name_en=PAYLOADS[1])
     sector = Sector.objects.create(slug="-compost", name_fr=PAYLOADS[2], name_en=PAYLOADS[3])
@@ -203,8 +203,8 @@ def test_statistics_csv_neutralises_labels(client, hostile_actor):
 def test_space_usage_csv_neutralises_spaces_territories_and_sectors(
     client, vocab, make_actor, make_user
 ):
-    from network import booking
-    from network.models import Sector, Territory
+    from network.directory.models import Sector, Territory
+    from network.spaces import services as booking
     from tests.network.booking_helpers import PARIS, join, make_space
 
     territory = Territory.objects.create(
@@ -227,7 +227,7 @@ def test_space_usage_csv_neutralises_spaces_territories_and_sectors(
     client.force_login(make_user("elue@ville.example", groups=["Elected officials"]))
     with translation.override("en"):
         response = client.get(
-            reverse("network:spaces_usage"),
+            reverse("spaces:spaces_usage"),
             {"start": "2026-03-01", "end": "2026-03-31", "format": "csv"},
         )
     rows = parse(body_of(response))

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 
 from events import services as event_services
 from events.models import EventKind, Occurrence
-from network.models import Actor, ActorStatus, LegalForm, Territory
+from network.directory.models import Actor, ActorStatus, LegalForm, Territory
 from tests.conftest import IN_CI
 from tests.workers import (
     PostgresCluster,
@@ -228,8 +228,8 @@ def test_the_cache_answers_as_an_empty_one_while_redis_is_down_and_logs_it_once(
 
 
 DEMO = (
-    "from website import demo; from network import demo as network; "
-    "from events import demo as events; demo.load(); network.load(); events.load()"
+    "from website import demo; demo.load(); demo.load_apps(names=["
+    "'network.directory', 'network.spaces', 'network.incubators', 'events'])"
 )
 
 

@@ -67,7 +67,8 @@ def test_pages_of_someone_signed_in_are_valid_html(client, whole_demo, tmp_path)
 
 def test_pages_of_a_space_manager_and_of_an_official_are_valid_html(client, whole_demo, tmp_path):
     from forums.models import Category, Post, Topic
-    from network.models import Booking, Call
+    from network.incubators.models import Call
+    from network.spaces.models import Booking
 
     documents = {}
     client.force_login(get_user_model().objects.get(email="editrice@essaim.example"))
@@ -75,10 +76,10 @@ def test_pages_of_a_space_manager_and_of_an_official_are_valid_html(client, whol
     call = Call.objects.select_related("programme").order_by("pk").first()
     with translation.override("fr"):
         paths = [
-            reverse("network:spaces_manage"),
-            reverse("network:spaces_usage"),
-            reverse("network:booking", args=[booking.pk]),
-            reverse("network:call", args=[call.programme.slug, call.pk]),
+            reverse("spaces:spaces_manage"),
+            reverse("spaces:spaces_usage"),
+            reverse("spaces:booking", args=[booking.pk]),
+            reverse("incubators:call", args=[call.programme.slug, call.pk]),
         ]
     documents.update(pages(client, paths))
     client.force_login(get_user_model().objects.get(email="elue@essaim.example"))

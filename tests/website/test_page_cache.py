@@ -140,7 +140,7 @@ def test_every_model_named_as_content_exists():
 
 
 def test_exports_answer_conditional_requests_until_the_directory_changes(client, demo):
-    from network.models import Actor
+    from network.directory.models import Actor
 
     url = "/fr/directory/open-data/actors.csv"
     first = client.get(url)

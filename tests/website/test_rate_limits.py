@@ -8,7 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from events.models import Registration
-from network.models import Actor, ActorChange, Booking, Membership
+from network.directory.models import Actor, ActorChange, Membership
+from network.spaces.models import Booking
 from tests.network import conftest as network_fixtures
 from tests.network.booking_helpers import join, make_space, next_week_day
 from tests.network.test_views import form_data

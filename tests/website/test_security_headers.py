@@ -104,8 +104,8 @@ def test_json_ld_is_a_data_block_without_nonce_so_cached_pages_stay_consistent(c
     """JSON-LD is not a script (the browser never runs it, and the policy does not apply to
     it: tests/browser/test_csp.py sees no violation). It carries no nonce, since the public
     page cache serves the same HTML to many visitors and a nonce there would be stale."""
-    from network import demo as network_demo
-    from network.models import Actor
+    from network.directory import demo as network_demo
+    from network.directory.models import Actor
 
     network_demo.load_vocabularies()
     network_demo.load_directory()

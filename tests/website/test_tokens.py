@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from events.feed_services import calendar_feed_token_regenerate
 from events.models import CalendarFeedToken, EventKind
-from network.models import Territory
+from network.directory.models import Territory
 from tests.network.booking_helpers import make_space
 from website.notifications import subscribers
 from website.notifications.models import Subscriber

@@ -151,7 +151,7 @@ def _in_english(path, pages_by_url, english):
 def signed_in_paths():
     """The forms someone signed in fills in: profile, preferences, an actor, a booking..."""
     from forums.models import Category, Post
-    from network.models import Space
+    from network.spaces.models import Space
 
     person = get_user_model().objects.get(email="membre@essaim.example")
     actor = person.actor_memberships.filter(role="admin").first().actor
@@ -165,11 +165,11 @@ def signed_in_paths():
         reverse("network:edit", args=[actor.slug]),
         reverse("network:needs_manage", args=[actor.slug]),
         reverse("network:actor", args=[actor.slug]),
-        reverse("network:my_bookings"),
+        reverse("spaces:my_bookings"),
         # The spaces free at a given time, for an hour and a half.
-        reverse("network:spaces")
+        reverse("spaces:spaces")
         + f"?date={dt.date.today() + dt.timedelta(days=9)}&time=10:30&duration=90",
-        reverse("network:space_book", args=[Space.objects.order_by("pk").first().slug]),
+        reverse("spaces:space_book", args=[Space.objects.order_by("pk").first().slug]),
         reverse("forums:topic_new", args=[category.slug]),
         reverse("forums:post_report", args=[Post.objects.order_by("pk").first().pk]),
     ]
@@ -182,10 +182,6 @@ def site(django_db_setup, django_db_blocker):
     fragments people typed."""
     from wagtail.models import Locale, Page
 
-    from events import demo as events_demo
-    from forums import demo as forums_demo
-    from network import demo as network_demo
-    from practices import demo as practices_demo
     from tests.conftest import ensure_site_base
     from website import demo as site_demo
 
@@ -194,8 +190,8 @@ def site(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             ensure_site_base()
-            for demo in (site_demo, network_demo, events_demo, forums_demo, practices_demo):
-                demo.load()
+            site_demo.load()
+            site_demo.load_apps()
             with translation.override("fr"):
                 french = public_paths()
                 signed_in = signed_in_paths()

@@ -5,12 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
 from website.notifications import registry
 from website.notifications.models import Subscriber
+from website.registry import ACCOUNT_DELETION
 
 User = get_user_model()
 
@@ -68,7 +68,8 @@ def user_delete(*, user):
     wanted = Q(user=user)
     for address in addresses:
         wanted |= Q(email__iexact=address)
-    _cancel_future_bookings(user)
+    for handler in ACCOUNT_DELETION:  # each app's, e.g. future room bookings cancelled
+        handler(user)
     try:
         registry.forget_addresses([user.email, *addresses])
         Subscriber.objects.filter(wanted).delete()
@@ -83,15 +84,3 @@ def user_delete(*, user):
             )
             % {"records": ", ".join(kept)}
         ) from error
-
-
-def _cancel_future_bookings(user):
-    """Cancel, through the booking service, the person's requests and bookings that have not
-    started yet (in the caller's transaction, notifications included)."""
-    from network import booking as bookings  # network builds on website, not the reverse
-
-    active = [bookings.Booking.Status.PENDING, bookings.Booking.Status.CONFIRMED]
-    now = timezone.now()
-    future = user.space_bookings.filter(status__in=active, start__gt=now)
-    for booking in future.order_by("start", "pk"):
-        bookings.booking_cancel(booking=booking, user=user, now=now)

@@ -1,6 +1,3 @@
-import importlib.util
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,10 +18,7 @@ class Command(BaseCommand):
                 "Demo content has known passwords: it loads only with DEBUG on, or --force."
             )
         people = demo.load(self.stdout)
-        # Each app with a demo module adds its content after the site's, vocabularies first.
-        for name in ("network", "events", "forums", "practices"):
-            if apps.is_installed(name) and importlib.util.find_spec(f"{name}.demo") is not None:
-                importlib.import_module(f"{name}.demo").load(self.stdout)
+        demo.load_apps(self.stdout)  # each app's content after the site's, vocabularies first
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for role, email in people:

@@ -1,0 +1,473 @@
+"""Named reads of the directory. Every public read starts from published actors, and none
+reads the private contact fields; query counts do not grow with the number of actors."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from website.accounts.selectors import when
+
+from .models import (
+    Actor,
+    ActorChange,
+    ActorStatus,
+    LegalForm,
+    Membership,
+    NeedOffer,
+    Sector,
+    Territory,
+    UmbrellaMembership,
+)
+
+# The map answers with at most this many markers; the client asks again as the view moves.
+MAP_MAX_FEATURES = 2000
+
+# What open data and the map may read: public fields only, never private contact data.
+PUBLIC_VALUES = (
+    "pk",
+    "name",
+    "slug",
+    "legal_form__slug",
+    "legal_form__name_fr",
+    "legal_form__name_en",
+    "identifier_kind",
+    "identifier",
+    "territory__name",
+    "territory__code",
+    "territory__country",
+    "address",
+    "latitude",
+    "longitude",
+    "description",
+    "website",
+    "public_email",
+    "public_phone",
+    "year_founded",
+    "size_band",
+    "languages",
+    "is_umbrella",
+    "published_at",
+    "updated_at",
+)
+
+
+def with_descendants(node):
+    """A tree node (``Sector`` or ``Territory``) and every node below it, in one query."""
+    children = defaultdict(list)
+    for pk, parent in type(node).objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    found, todo = [], [node.pk]
+    while todo:
+        pk = todo.pop()
+        if pk in found:
+            continue
+        found.append(pk)
+        todo.extend(children.get(pk, ()))
+    return found
+
+
+def published_actors():
+    return Actor.objects.published()
+
+
+def apply_filters(actors, filters):
+    """Narrow actors by the fields of ``DirectoryFilterForm``; empty values do not filter."""
+    if words := filters.get("q"):
+        for word in words.split()[:8]:
+            # The places named like the word first, as ids: every condition left is on the
+            # actors' own columns, which PostgreSQL's trigram indexes answer (migration 0007).
+            places = Territory.objects.filter(name__icontains=word).values_list("pk", flat=True)
+            actors = actors.filter(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(territory_id__in=list(places))
+                | Q(languages__icontains=word)
+            )
+    if sector := filters.get("sector"):
+        actors = actors.filter(
+            pk__in=Actor.sectors.through.objects.filter(
+                sector_id__in=with_descendants(sector)
+            ).values("actor_id")
+        )
+    if legal_form := filters.get("legal_form"):
+        actors = actors.filter(legal_form=legal_form)
+    if territory := filters.get("territory"):
+        actors = actors.filter(territory_id__in=with_descendants(territory))
+    for kind in (NeedOffer.Kind.NEED, NeedOffer.Kind.OFFER):
+        if category := filters.get(kind):
+            actors = actors.filter(
+                pk__in=NeedOffer.objects.current()
+                .filter(kind=kind, category=category)
+                .values("actor_id")
+            )
+    if umbrella := filters.get("umbrella"):
+        actors = actors.filter(
+            pk__in=UmbrellaMembership.objects.filter(
+                umbrella=umbrella, status=UmbrellaMembership.Status.APPROVED
+            ).values("member_id")
+        )
+    if filters.get("umbrellas_only"):
+        actors = actors.filter(is_umbrella=True)
+    if filters.get("incubators_only"):
+        actors = actors.filter(is_incubator=True)
+    return actors
+
+
+def actors_for_directory(*, filters):
+    """Published actors matching the filters, by name, with what a listing card shows."""
+    return apply_filters(published_actors(), filters or {}).for_listing().order_by("name", "pk")
+
+
+def actor_for_profile(*, slug, viewer=None):
+    """A published actor with its sectors, approved umbrella links and current needs/offers.
+
+    An actor not published (waiting for review, sent back, archived) is shown only to the
+    person who created it, its administrators and the moderators; for anybody else it does
+    not exist. ``actor.is_preview`` says which of the two the page shows.
+    """
+    actor = (
+        Actor.objects.select_related("legal_form", "territory", "logo")
+        .prefetch_related("sectors")
+        .filter(slug=slug)
+        .first()
+    )
+    if actor is None:
+        return None
+    actor.is_preview = actor.status != ActorStatus.PUBLISHED
+    if actor.is_preview and not _may_preview(viewer, actor):
+        return None
+    actor.umbrellas = list(
+        Actor.objects.published()
+        .filter(
+            member_links__member=actor,
+            member_links__status=UmbrellaMembership.Status.APPROVED,
+        )
+        .order_by("name")
+    )
+    actor.members = (
+        list(
+            Actor.objects.published()
+            .filter(
+                umbrella_links__umbrella=actor,
+                umbrella_links__status=UmbrellaMembership.Status.APPROVED,
+            )
+            .select_related("territory")
+            .order_by("name")
+        )
+        if actor.is_umbrella
+        else []
+    )
+    current = list(NeedOffer.objects.current().filter(actor=actor))
+    actor.current_needs = [item for item in current if item.kind == NeedOffer.Kind.NEED]
+    actor.current_offers = [item for item in current if item.kind == NeedOffer.Kind.OFFER]
+    return actor
+
+
+def _may_preview(user, actor):
+    from .services import can_moderate
+
+    if not (user and user.is_authenticated):
+        return False
+    if actor.created_by_id == user.pk or can_moderate(user):
+        return True
+    return Membership.objects.admins().filter(actor=actor, user=user).exists()
+
+
+def parse_bbox(value):
+    """``west,south,east,north`` in degrees (the order of RFC 7946's bbox), or None."""
+    try:
+        west, south, east, north = (float(part) for part in (value or "").split(","))
+    except ValueError:
+        return None
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        return None
+    return west, south, east, north
+
+
+def map_points(*, filters, bbox=None, limit=MAP_MAX_FEATURES):
+    """Published actors with coordinates, inside ``bbox`` when given: plain dicts of public
+    fields, one query."""
+    actors = apply_filters(published_actors(), filters or {}).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+    if bbox is not None:
+        west, south, east, north = bbox
+        actors = actors.filter(latitude__gte=south, latitude__lte=north)
+        if west <= east:
+            actors = actors.filter(longitude__gte=west, longitude__lte=east)
+        else:  # the box crosses the antimeridian
+            actors = actors.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+    return list(
+        actors.order_by("name", "pk").values(
+            "pk",
+            "name",
+            "slug",
+            "latitude",
+            "longitude",
+            "is_umbrella",
+            "legal_form__name_fr",
+            "legal_form__name_en",
+            "territory__name",
+        )[:limit]
+    )
+
+
+def profile_url_maker():
+    """``slug -> profile path`` without a reverse() per row."""
+    marker = "__slug__"
+    template = reverse("network:actor", args=[marker])
+    return lambda slug: template.replace(marker, slug)
+
+
+def export_rows(*, filters=None):
+    """Published actors for open data: dicts of public fields, each with ``sectors`` (slugs).
+    Two queries whatever the number of actors."""
+    actors = apply_filters(published_actors(), filters or {})
+    sectors = defaultdict(list)
+    for actor_id, slug in (
+        Actor.sectors.through.objects.filter(actor__in=actors.values("pk"))
+        .order_by("sector__slug")
+        .values_list("actor_id", "sector__slug")
+    ):
+        sectors[actor_id].append(slug)
+    rows = list(actors.order_by("name", "pk").values(*PUBLIC_VALUES))
+    for row in rows:
+        row["sectors"] = sectors.get(row["pk"], [])
+    return rows
+
+
+def needs_offers(*, kind=None, category=None, today=None):
+    items = NeedOffer.objects.current(today).select_related("actor", "actor__territory")
+    if kind:
+        items = items.filter(kind=kind)
+    if category:
+        items = items.filter(category=category)
+    return items.order_by("expires_on", "pk")
+
+
+def matches(*, today=None, category=None):
+    """Current needs, each with the current offers of the same category from other actors
+    that share a sector or the territory. Three queries whatever the numbers."""
+    items = list(needs_offers(category=category, today=today).prefetch_related("actor__sectors"))
+    offers_by_category = defaultdict(list)
+    for item in items:
+        item.sector_ids = {sector.pk for sector in item.actor.sectors.all()}
+        if item.kind == NeedOffer.Kind.OFFER:
+            offers_by_category[item.category].append(item)
+    result = []
+    for need in (item for item in items if item.kind == NeedOffer.Kind.NEED):
+        found = []
+        for offer in offers_by_category.get(need.category, ()):
+            if offer.actor_id == need.actor_id:
+                continue
+            same_sector = bool(need.sector_ids & offer.sector_ids)
+            same_territory = (
+                need.actor.territory_id is not None
+                and need.actor.territory_id == offer.actor.territory_id
+            )
+            if same_sector or same_territory:
+                found.append(
+                    {"offer": offer, "same_sector": same_sector, "same_territory": same_territory}
+                )
+        result.append({"need": need, "offers": found})
+    return result
+
+
+def statistics(*, months=24, now=None):
+    """Counts of published actors by sector, legal form, territory, country and month."""
+    published = Q(actors__status=ActorStatus.PUBLISHED)
+    by_sector = [
+        {"label": sector.name, "slug": sector.slug, "count": sector.count}
+        for sector in Sector.objects.annotate(count=Count("actors", filter=published)).order_by(
+            "-count", "name_fr"
+        )
+    ]
+    by_legal_form = [
+        {"label": form.name, "slug": form.slug, "count": form.count}
+        for form in LegalForm.objects.annotate(count=Count("actors", filter=published)).order_by(
+            "-count", "sort_order"
+        )
+    ]
+    by_territory = [
+        {"label": territory.name, "slug": territory.slug, "count": territory.count}
+        for territory in Territory.objects.annotate(count=Count("actors", filter=published))
+        .filter(count__gt=0)
+        .order_by("-count", "name")
+    ]
+    by_country = [
+        {"label": row["territory__country"] or "—", "count": row["count"]}
+        for row in published_actors()
+        .values("territory__country")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "territory__country")
+    ]
+    today = timezone.localdate(now) if now else timezone.localdate()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    start = dt.datetime(index // 12, index % 12 + 1, 1, tzinfo=timezone.get_current_timezone())
+    by_month = [
+        {"label": row["month"].strftime("%Y-%m"), "month": row["month"], "count": row["count"]}
+        for row in published_actors()
+        .filter(published_at__gte=start)
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    ]
+    return {
+        "total": published_actors().count(),
+        "by_sector": by_sector,
+        "by_legal_form": by_legal_form,
+        "by_territory": by_territory,
+        "by_country": by_country,
+        "by_month": by_month,
+    }
+
+
+def actors_of(*, user):
+    """A person's memberships, with their actors, and what waits for their decision.
+
+    Each actor they administer carries its umbrella networks (``umbrella_links``: requests
+    waiting and memberships approved) and the networks it may still ask to join
+    (``umbrella_choices``). The number of queries does not grow with the number of actors.
+    """
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .exclude(status=Membership.Status.REJECTED)
+        .select_related("actor", "actor__territory")
+        .order_by("actor__name")
+    )
+    admin_of = [
+        m.actor_id
+        for m in memberships
+        if m.role == Membership.Role.ADMIN and m.status == Membership.Status.ACTIVE
+    ]
+    pending_changes = set(
+        ActorChange.objects.filter(
+            actor_id__in=[m.actor_id for m in memberships], status=ActorChange.Status.PENDING
+        ).values_list("actor_id", flat=True)
+    )
+    links = defaultdict(list)
+    umbrellas = []
+    if admin_of:
+        for link in (
+            UmbrellaMembership.objects.filter(member_id__in=admin_of)
+            .exclude(status=UmbrellaMembership.Status.REJECTED)
+            .select_related("umbrella")
+            .order_by("umbrella__name", "pk")
+        ):
+            links[link.member_id].append(link)
+        umbrellas = list(
+            Actor.objects.published()
+            .filter(is_umbrella=True)
+            .only("pk", "name", "slug")
+            .order_by("name")
+        )
+    for membership in memberships:
+        membership.has_pending_change = membership.actor_id in pending_changes
+        membership.is_admin = membership.actor_id in admin_of
+        membership.umbrella_links = links.get(membership.actor_id, [])
+        linked = {link.umbrella_id for link in membership.umbrella_links}
+        membership.umbrella_choices = [
+            umbrella
+            for umbrella in umbrellas
+            if umbrella.pk not in linked and umbrella.pk != membership.actor_id
+        ]
+    join_requests = list(
+        Membership.objects.filter(actor_id__in=admin_of, status=Membership.Status.PENDING)
+        .select_related("user", "actor")
+        .order_by("created_at")
+    )
+    umbrella_requests = list(
+        UmbrellaMembership.objects.filter(
+            umbrella_id__in=admin_of, status=UmbrellaMembership.Status.PENDING
+        )
+        .select_related("member", "umbrella")
+        .order_by("created_at")
+    )
+    return {
+        "memberships": memberships,
+        "join_requests": join_requests,
+        "umbrella_requests": umbrella_requests,
+    }
+
+
+def actors_waiting_of(*, user):
+    """The actors a person is an active member of that wait for a moderator's review."""
+    if not (user and user.is_authenticated):
+        return Actor.objects.none()
+    return Actor.objects.filter(
+        status__in=(ActorStatus.PENDING, ActorStatus.DUPLICATE),
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+    ).order_by("name")
+
+
+def review_queue():
+    """What moderators must decide: new actors, proposed changes, potential duplicates."""
+    return {
+        "new_actors": list(
+            Actor.objects.filter(status=ActorStatus.PENDING)
+            .select_related("legal_form", "territory", "created_by")
+            .prefetch_related("sectors")
+            .order_by("created_at")
+        ),
+        "changes": list(
+            ActorChange.objects.filter(status=ActorChange.Status.PENDING)
+            .select_related("actor", "proposed_by")
+            .order_by("created_at")
+        ),
+        "duplicates": list(
+            Actor.objects.filter(duplicate_of__isnull=False)
+            .exclude(status=ActorStatus.ARCHIVED)
+            .select_related("duplicate_of", "territory", "duplicate_of__territory")
+            .order_by("created_at")
+        ),
+        "stale": list(
+            Actor.objects.published().filter(is_stale=True).order_by("reminder_sent_at")[:200]
+        ),
+    }
+
+
+# --- what waits, for the admin's dashboard -------------------------------------------------
+
+
+def review_counts():
+    """How many new actors, potential duplicates and proposed changes wait for a moderator:
+    the sections of the review (``review_queue``), counted. Two queries."""
+    counts = Actor.objects.aggregate(
+        actors=Count("pk", filter=Q(status=ActorStatus.PENDING)),
+        duplicates=Count(
+            "pk", filter=Q(duplicate_of__isnull=False) & ~Q(status=ActorStatus.ARCHIVED)
+        ),
+    )
+    counts["changes"] = ActorChange.objects.filter(status=ActorChange.Status.PENDING).count()
+    return counts
+
+
+def personal_data(user):
+    """The person's memberships of actors and the changes they proposed, for their export."""
+    return {
+        "memberships": [
+            {
+                "actor": membership.actor.name,
+                "role": membership.role,
+                "status": membership.status,
+                "since": when(membership.created_at),
+            }
+            for membership in Membership.objects.filter(user=user).select_related("actor")
+        ],
+        "proposed_changes": [
+            {
+                "actor": change.actor.name,
+                "values": change.data,
+                "status": change.status,
+                "proposed_at": when(change.created_at),
+                "decided_at": when(change.decided_at),
+            }
+            for change in ActorChange.objects.filter(proposed_by=user).select_related("actor")
+        ],
+    }

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpacesConfig(AppConfig):
+    """Meeting spaces that cities and networks lend, and the bookings of actors."""
+
+    name = "network.spaces"
+    label = "spaces"
+    verbose_name = _("Meeting spaces")
+
+    def ready(self):
+        from website import registry
+        from website.cache import register_scope
+
+        from . import api, models, selectors, services
+
+        register_scope("spaces", models.Space, models.OpeningHours, models.Closure, models.Booking)
+        registry.api_router("/", api.router)
+        registry.personal_data("bookings", selectors.personal_data)
+        registry.before_account_deletion(services.bookings_cancel_ahead)
