@@ -75,10 +75,11 @@ def recurrence_preview(request):
     from django.http import JsonResponse
     from wagtail.permission_policies.pages import PagePermissionPolicy
 
+    from website.wording import format_local_start
+
     from .forms import RecurrencePreviewForm, series_date_choices
-    from .recurrence import describe_rule, next_dates, parse_rule, series_starts
-    from .services import RecurrenceError, recurrence_problem
-    from .wording import format_local_start
+    from .recurrence import RecurrenceError, describe_rule, parse_rule, recurrence_problem
+    from .services import next_dates, series_starts
 
     if not PagePermissionPolicy().user_has_any_permission(
         request.user, {"add", "change", "publish"}

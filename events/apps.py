@@ -11,8 +11,14 @@ class EventsConfig(AppConfig):
     def ready(self):
         from website import registry
         from website.cache import register_scope
+        from website.calendars.feeds import personal_feed_source
 
-        from . import api, models, selectors, signals  # noqa: F401 - signals connect
+        # Signals connect; the views register the agenda's routes and the event page's context.
+        from . import api, feeds, forms, models, selectors, signals, views  # noqa: F401
+
+        # As Wagtail's admin gives ``Page`` its form in its own ready(): the model never
+        # imports its forms, which import it.
+        models.EventPage.base_form_class = forms.EventPageForm
 
         register_scope(
             "events",
@@ -24,3 +30,4 @@ class EventsConfig(AppConfig):
         registry.api_router("/", api.router)
         registry.personal_data("event_registrations", selectors.personal_data)
         registry.subscriber_data("follows", selectors.subscriber_follows)
+        personal_feed_source(feeds.registrations_feed_part)

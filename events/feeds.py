@@ -1,46 +1,31 @@
-"""Calendar addresses: one event's .ics, the site's feed, and each person's own feed.
+"""Calendar addresses of events: one event's .ics, the site's feed, and the events' part of
+each person's own feed (``website.calendars``).
 
 All GET, all written by ``events.ical``, all answering conditional requests (ETag,
 Last-Modified, 304) so that calendar clients polling every hour cost one cheap query or two.
 Texts are in the language of the address (/fr/ or /en/); dates come from the canonical page.
 """
 
-import datetime as dt
-import hashlib
-
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseBadRequest
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header, http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
 from network.directory.models import Sector, Territory
-from network.spaces.models import Booking
-from network.spaces.notifications import booking_changed_at, booking_feed_state, requester_vevents
-from network.spaces.selectors import BOOKING_CALENDAR_RELATED
+from website import wording
 from website.cache import public_page
+from website.calendars.feeds import FeedPart
+from website.calendars.ical import calendar_from_vevents, with_sequence
+from website.calendars.responses import FEED_KEEPS_PAST, calendar_response
 
-from . import ical, invites, wording
-from .feed_services import calendar_feed_token_regenerate
-from .models import CalendarCopy, CalendarFeedToken, EventKind, EventPage, Occurrence, Registration
+from . import ical, invites
+from .models import CalendarCopy, EventKind, EventPage, Occurrence, Registration
 from .selectors import with_descendants
-
-CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-# Feeds keep an event until this long after its last date ended.
-FEED_KEEPS_PAST = dt.timedelta(days=90)
-# How long a feed's text is kept when nobody asks for it.
-FEED_TEXT_TTL = 60 * 60
-
 
 # What the serialiser reads of each event besides its row.
 SERIALISER_PREFETCH = ("occurrence_changes", "occurrences", "sectors")
@@ -121,50 +106,6 @@ def _translations(canonicals):
     return [translated.get(c.translation_key, c) for c in canonicals]
 
 
-def _calendar_response(
-    request, *, validators, last_modified, build, filename, private=False, cached=False
-):
-    """Answer 304 when the client's copy is current, else the calendar that ``build`` returns.
-
-    With ``cached``, the calendar's text is kept under the validators' digest for every client
-    of the same address: a feed of a thousand events takes a second to write and a
-    millisecond to fetch, and any change to what it shows changes the digest.
-    """
-    digest = hashlib.sha256(repr((get_language(), validators)).encode()).hexdigest()
-    etag = f'"{digest[:32]}"'
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    if response is None:
-        body = None
-        if cached:
-            # The digest says everything the calendar shows, as the ETag promises clients:
-            # which events, in which language, as last published, in which booked place.
-            raw = f"{digest}\n{request.get_host()}\n{request.get_full_path()}"
-            key = "calendar:" + hashlib.sha256(raw.encode()).hexdigest()
-            body = cache.get(key)
-        if body is None:
-            body = build().to_ical()
-            if cached:
-                cache.set(key, body, timeout=FEED_TEXT_TTL)
-        response = HttpResponse(body, content_type=CONTENT_TYPE)
-        response.headers["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=filename
-        )
-    response.headers["ETag"] = etag
-    if timestamp is not None:
-        response.headers["Last-Modified"] = http_date(timestamp)
-    if private:
-        patch_cache_control(response, private=True, no_cache=True)
-        response.headers["X-Robots-Tag"] = "noindex"
-    else:
-        patch_cache_control(response, public=True, no_cache=True)
-    return response
-
-
-# Other apps' feeds (a meeting space's, network.booking_views) answer the same way.
-calendar_response = _calendar_response
-
-
 def _page_validators(pages, canonicals):
     seen = {page.pk: page for page in [*pages, *canonicals]}
     return tuple(
@@ -192,7 +133,7 @@ def event_ics(request, uid):
     if canonical is None:
         raise Http404(_("No published event has this address."))
     page = _translations([canonical])[0]
-    return _calendar_response(
+    return calendar_response(
         request,
         validators=_page_validators([page], [canonical]),
         last_modified=_newest([page.last_published_at, canonical.last_published_at]),
@@ -239,11 +180,11 @@ def registration_ics(request, token):
             held=None if holding.follows else list(holding.occurrences),
             request=request,
         )
-        return ical.calendar_from_vevents(
-            ical.with_sequence(vevents, sequence), name=page.title, refresh=False
+        return calendar_from_vevents(
+            with_sequence(vevents, sequence), name=page.title, refresh=False
         )
 
-    return _calendar_response(
+    return calendar_response(
         request,
         validators=(
             str(token),
@@ -320,7 +261,7 @@ def feed(request):
             request=request,
         )
 
-    return _calendar_response(
+    return calendar_response(
         request,
         validators=(sorted(request.GET.lists()), validators),
         last_modified=_newest(published for _pk, _key, published, _place in rows),
@@ -330,30 +271,18 @@ def feed(request):
     )
 
 
-@require_GET
-def personal_feed(request, token):
-    """The dates a person holds a seat for, and the meeting spaces they booked, at an address
-    only they know.
+def registrations_feed_part(user, since, request):
+    """The dates ``user`` holds a seat for, for their own feed (``website.calendars.feeds``).
 
     Each event is written with their seats only, under the event's UID: a series reduced to
     their dates (``ical.event_vevents(held=…)``); a series they follow reaches them by mail,
-    not here. A place on the waiting list is not a seat: it shows on "my events", not here. A
-    booking has
-    the UID of its invites, and a series of bookings is one recurring VEVENT, as mailed
-    (``network.booking_notifications.requester_vevents``); a request waiting for a manager is
-    TENTATIVE; a declined, expired or cancelled one leaves the feed (its CANCEL went out by
-    mail), and still counts in the validators, so that the feed's ETag and Last-Modified
-    change when it leaves.
+    not here. A place on the waiting list is not a seat: it shows on "my events", not here.
     """
-    feed_token = CalendarFeedToken.objects.filter(token=token).select_related("user").first()
-    if feed_token is None or not feed_token.user.is_active:
-        raise Http404(_("This calendar address does not exist or has been replaced."))
-    cutoff = timezone.now() - FEED_KEEPS_PAST
     registrations = list(
         Registration.objects.filter(
-            user=feed_token.user,
+            user=user,
             status=Registration.Status.CONFIRMED,
-            occurrence__end__gte=cutoff,
+            occurrence__end__gte=since,
         )
         .select_related("occurrence")
         .order_by("occurrence__start", "pk")
@@ -364,15 +293,6 @@ def personal_feed(request, token):
     by_event = {}
     for registration in registrations:
         by_event.setdefault(registration.occurrence.event_id, []).append(registration)
-    # Every row of a series with a recent date: its one VEVENT's rule, EXDATE and SEQUENCE
-    # are read from them all, as in the invites (one query still).
-    own_bookings = Booking.objects.filter(requested_by=feed_token.user)
-    recent_series = own_bookings.filter(end__gte=cutoff, series__isnull=False).values("series")
-    bookings = list(
-        own_bookings.filter(Q(end__gte=cutoff) | Q(series__in=recent_series))
-        .select_related(*BOOKING_CALENDAR_RELATED)
-        .order_by("start", "pk")
-    )
 
     def build():
         vevents = []
@@ -386,50 +306,17 @@ def personal_feed(request, token):
                 vevents.extend(
                     ical.event_vevents(page, canonical=canonical, held=held, request=request)
                 )
-        vevents.extend(requester_vevents(bookings))
-        name = _("My events on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
-        return ical.calendar_from_vevents(vevents, name=name)
+        return vevents
 
     registration_state = tuple(
         (r.pk, r.status, str(r.updated_at), r.occurrence.sequence, r.occurrence.status)
         for r in registrations
     )
-    return _calendar_response(
-        request,
-        validators=(
-            feed_token.token,
-            registration_state,
-            _page_validators(pages, canonicals),
-            tuple(booking_feed_state(booking) for booking in bookings),
-        ),
-        last_modified=_newest(
-            [
-                *(page.last_published_at for page in [*pages, *canonicals]),
-                *(registration.updated_at for registration in registrations),
-                *(booking_changed_at(booking) for booking in bookings),
-            ]
-        ),
+    return FeedPart(
+        validators=(registration_state, _page_validators(pages, canonicals)),
+        changed=[
+            *(page.last_published_at for page in [*pages, *canonicals]),
+            *(registration.updated_at for registration in registrations),
+        ],
         build=build,
-        filename="my-events.ics",
-        private=True,
     )
-
-
-@login_required
-@require_POST
-def feed_regenerate(request):
-    """Give the person a new personal feed address; the old one stops working."""
-    replaced = CalendarFeedToken.objects.filter(user=request.user).exists()
-    calendar_feed_token_regenerate(user=request.user)
-    if replaced:
-        text = _(
-            "Your calendar has a new address. The previous one no longer works: subscribe again."
-        )
-    else:
-        text = _("Your calendar address is ready: subscribe to it in your calendar application.")
-    messages.success(request, text)
-    next_url = request.POST.get("next", "")
-    # Only a path on this site: allowed_hosts=None refuses every URL that names a host.
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
-        next_url = "/"
-    return redirect(next_url)

@@ -9,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from events.models import ACCESSIBILITY_FEATURES, EventKind, EventPage
-from events.recurrence import series_starts
+from events.recurrence import RecurrenceError
 from events.selectors import capacity_problem
+from events.services import series_starts
 from events.widgets import ORPHAN_LABEL, instant_value
-from events.wording import format_local_start
 from network.directory.forms import sector_filter_field, territory_filter_field
 from network.directory.models import Sector, Territory
 from website.accounts.models import time_zone_choices
 from website.forms import FilterForm
 from website.notifications.models import Subscriber
+from website.wording import format_local_start
 
 FILTER_QUERY_MAX_LENGTH = 200
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -207,8 +208,6 @@ class EventPageForm(WagtailAdminPageForm):
         event = self.instance
         starts = []
         if event.start:
-            from events.services import RecurrenceError
-
             try:
                 starts = series_starts(
                     text=event.recurrence,
@@ -263,8 +262,6 @@ class EventPageForm(WagtailAdminPageForm):
         start = cleaned_data.get("start")
         if formset is None or start is None:
             return cleaned_data
-        from events.services import RecurrenceError
-
         try:
             allowed = set(
                 series_starts(

@@ -1,4 +1,5 @@
-"""The one iCalendar serialiser: every .ics download, feed and e-mailed invite is built here.
+"""What an event says in calendars: its VEVENTs, made by the one serialiser beneath every app
+(``website.calendars.ical``) for every .ics download, feed and e-mailed invite.
 
 It follows the team's calendar guide (RFC 5545, 5546, 7986). In short: the UID comes from the
 canonical page's stored translation key, SEQUENCE from the stored counters, a single event is
@@ -10,29 +11,19 @@ when they already have it, pass the canonical page that holds the schedule, to s
 """
 
 import datetime as dt
-import itertools
 from email.utils import parseaddr
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur, vText
 
-from website.addresses import calendar_uid, page_url
+from website import wording
+from website.addresses import page_url
+from website.calendars import ical as serialiser
+from website.calendars.ical import PUBLISH, address, calendar_from_vevents
+from website.calendars.uids import calendar_uid
 
-from . import wording
 from .models import AttendanceMode
-
-PRODID = "-//Essaim//Essaim//FR"
-FEED_REFRESH = dt.timedelta(hours=1)
-
-PUBLISH = "PUBLISH"
-REQUEST = "REQUEST"
-CANCEL = "CANCEL"
-
-# VTIMEZONE transitions are written up to this date for rules without an end.
-OPEN_ENDED_ZONE_LIMIT = dt.date(2038, 1, 1)
 
 
 def event_uid(event) -> str:
@@ -156,71 +147,6 @@ def calendar_for(
     return calendar_from_vevents(vevents, method=method, name=name, refresh=refresh)
 
 
-def calendar_from_vevents(vevents, *, method=PUBLISH, name=None, refresh=True):
-    """Wrap VEVENTs from ``event_vevents`` in a VCALENDAR with the VTIMEZONEs they need."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-    if name:
-        # As vText, or icalendar writes these two unescaped and a line break in an event's
-        # title would end the property (it raises instead, and the feed fails).
-        calendar.add("name", vText(name))
-        calendar.add("x-wr-calname", vText(name))
-    if refresh:
-        # RFC 7986, and the older property that Outlook and Apple read.
-        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
-    for vevent in vevents:
-        calendar.add_component(vevent)
-    span = _zone_span(vevents)
-    if span:
-        calendar.add_missing_timezones(first_date=span[0], last_date=span[1])
-    return calendar
-
-
-def invite_calendar(vevents, *, method, attendee_email, attendee_name="", sequence=None):
-    """An iTIP message (RFC 5546) for one recipient: METHOD:REQUEST or METHOD:CANCEL of
-    ``vevents`` (one UID: one event, or one booking).
-
-    Exactly one ATTENDEE, the recipient, who registered on the site (PARTSTAT=ACCEPTED).
-    A CANCEL carries the series alone, with STATUS:CANCELLED and no VALARM. ``sequence``, when
-    given, is the message's SEQUENCE on every component (``events.invites`` keeps it above
-    everything sent to the recipient before).
-    """
-    if method not in (REQUEST, CANCEL):
-        raise ValueError(f"An invite is a REQUEST or a CANCEL, not {method!r}.")
-    if method == CANCEL:
-        # Cancelling the series cancels its moved dates with it: the master is enough.
-        vevents = vevents[:1]
-    if sequence is not None:
-        with_sequence(vevents, sequence)
-    for vevent in vevents:
-        if method == CANCEL:
-            vevent.pop("STATUS", None)
-            vevent.add("status", "CANCELLED")
-            vevent.subcomponents = [c for c in vevent.subcomponents if c.name != "VALARM"]
-        attendee = vCalAddress(f"mailto:{attendee_email}")
-        if attendee_name:
-            attendee.params["CN"] = attendee_name
-        attendee.params["CUTYPE"] = "INDIVIDUAL"
-        attendee.params["ROLE"] = "REQ-PARTICIPANT"
-        if method == REQUEST:
-            attendee.params["PARTSTAT"] = "ACCEPTED"
-        attendee.params["RSVP"] = "FALSE"
-        vevent.add("attendee", attendee)
-    return calendar_from_vevents(vevents, method=method, refresh=False)
-
-
-def with_sequence(vevents, sequence):
-    """``vevents`` with one SEQUENCE on every component (one UID: one counter)."""
-    for vevent in vevents:
-        vevent.pop("SEQUENCE")
-        vevent.add("sequence", sequence)
-    return vevents
-
-
 # Building blocks.
 
 
@@ -236,9 +162,7 @@ def _last_change(event, canonical):
 def organiser_address(event):
     """ORGANIZER as RFC 5546 wants it: a bare mailto URI, the name in CN."""
     email = event.organiser_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    organiser = vCalAddress(f"mailto:{email}")
-    organiser.params["CN"] = event.organiser_name
-    return organiser
+    return address(email, event.organiser_name)
 
 
 def _common_properties(event, canonical, *, request=None):
@@ -320,14 +244,7 @@ def _with_note(common, note):
 
 
 def _vevent(uid, common, dtstamp, sequence):
-    vevent = Event()
-    # Always the stored UID: icalendar must not invent one.
-    vevent.add("uid", uid)
-    vevent.add("dtstamp", dtstamp.astimezone(dt.UTC))
-    vevent.add("sequence", sequence)
-    for name, value in common:
-        vevent.add(name, value)
-    return vevent
+    return serialiser.vevent(uid, dtstamp=dtstamp, sequence=sequence, properties=common)
 
 
 def _occurrence_vevent(
@@ -377,7 +294,7 @@ def _rrule(canonical):
     text = canonical.recurrence.strip()
     if text.upper().startswith("RRULE:"):
         text = text[len("RRULE:") :]
-    rule = vRecur.from_ical(text)
+    rule = serialiser.recurrence_rule(text)
     until = rule.get("UNTIL")
     if until:
         value = until[0]
@@ -393,50 +310,3 @@ def _rrule(canonical):
             value = value.astimezone(dt.UTC)
         rule["UNTIL"] = [value]
     return rule
-
-
-def _zone_span(vevents):
-    """The dates the VTIMEZONEs must cover, or None when every time is UTC or a date."""
-    moments = []
-    open_ended = False
-    for vevent in vevents:
-        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-            if name in vevent:
-                moments.append(vevent.decoded(name))
-        exdates = vevent.get("EXDATE")
-        for exdate in exdates if isinstance(exdates, list) else [exdates] if exdates else []:
-            moments.extend(value.dt for value in exdate.dts)
-        if "RRULE" in vevent:
-            last = _last_of_rule(vevent)
-            if last is None:
-                open_ended = True
-            else:
-                moments.append(last)
-    zoned = [m for m in moments if isinstance(m, dt.datetime) and m.tzinfo not in (None, dt.UTC)]
-    if not zoned:
-        return None
-    # Whole years: the same VTIMEZONE for every event of a year, whatever its dates.
-    first = dt.date(min(m.year for m in zoned) - 1, 12, 31)
-    last = dt.date(max(m.year for m in zoned) + 1, 1, 1)
-    if open_ended:
-        last = max(last, OPEN_ENDED_ZONE_LIMIT)
-    return first, last
-
-
-def _last_of_rule(vevent, limit=5000):
-    """The last start a bounded rule gives (in the zone of DTSTART), or None when it has no end."""
-    rule = vevent["RRULE"]
-    if "COUNT" not in rule and "UNTIL" not in rule:
-        return None
-    start = vevent.decoded("DTSTART")
-    if not isinstance(start, dt.datetime):
-        # All-day: a date UNTIL goes with a floating start.
-        start = dt.datetime.combine(start, dt.time(0))
-    text = rule.to_ical().decode()
-    try:
-        starts = list(itertools.islice(rrulestr(text, dtstart=start), limit))
-    except (ValueError, TypeError):
-        return None
-    if len(starts) >= limit:
-        return None
-    return starts[-1] if starts else start

@@ -27,6 +27,8 @@ import json
 
 from django.utils import timezone
 
+from website.calendars.ical import CANCEL, REQUEST, invite_calendar
+
 from . import ical
 from .models import CalendarCopy, Occurrence, Registration, Subscription
 
@@ -128,12 +130,12 @@ def render_invite(*, address, attendee_name, page, canonical, only_if_changed=Fa
     sequence = max(ical.event_sequence(canonical), copy.sequence + 1)
     if holding.form == "none":
         vevents = ical.event_vevents(page, canonical=canonical, dtstamp=now)
-        method = ical.CANCEL
+        method = CANCEL
     else:
         held = None if holding.follows else list(holding.occurrences)
         vevents = ical.event_vevents(page, canonical=canonical, held=held, dtstamp=now)
-        method = ical.REQUEST
-    calendar = ical.invite_calendar(
+        method = REQUEST
+    calendar = invite_calendar(
         vevents,
         method=method,
         attendee_email=address,

@@ -17,14 +17,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-
-# Named ``route`` here: ``path`` is also the name of Page's tree-path field.
-from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.contrib.routable_page.models import path as route
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -34,7 +29,9 @@ from website.accounts.models import time_zone_choices  # also named in migration
 from website.blocks import BodyBlock
 from website.cache import CachedPageMixin
 from website.currencies import currency_choices
+from website.pageviews import RegisteredContextMixin, RegisteredRoutesMixin
 
+from .recurrence import recurrence_problem
 from .widgets import RecurrenceWidget, SeriesDateSelect
 
 
@@ -54,6 +51,13 @@ class AttendanceMode(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
+# The recurrence field's help, also under the builder's "Advanced" text field.
+RECURRENCE_HELP = _(
+    "An RFC 5545 rule, e.g. FREQ=WEEKLY;INTERVAL=2 (every other week), "
+    "FREQ=MONTHLY;BYDAY=1TU;COUNT=10 (the first Tuesday, 10 times), "
+    "FREQ=WEEKLY;UNTIL=20270630T000000Z. Leave empty for a single event."
+)
+
 ACCESSIBILITY_FEATURES = [
     ("step_free_access", _("Step-free access")),
     ("accessible_toilets", _("Accessible toilets")),
@@ -65,12 +69,18 @@ ACCESSIBILITY_FEATURES = [
 ]
 
 
-class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
-    """The agenda of a site: upcoming events, the archive, the month view, feeds.
+class EventIndexPage(CachedPageMixin, RegisteredRoutesMixin, Page):
+    """The agenda of a site: upcoming events, the archive, the month view, the map.
 
     Every view lists occurrences (one row per date) of the events under this agenda's page in
     the default language, which holds them, filtered by ``EventFilterForm`` from the query
     string. Dates show in each event's own time zone.
+
+    The views are Wagtail routes of this page (``RoutablePageMixin``), but their functions
+    live in ``events.views``, which registers them here (``register_route``, see
+    ``website.pageviews``): they read selectors and forms, which import this module, so the
+    arrows point from the views to the model and never back. The month's table is drawn by
+    ``events.month``.
     """
 
     cache_scopes = ("events", "spaces")  # dates, seats left, places
@@ -91,49 +101,6 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("events index")
 
-    def get_context(self, request, *args, view="upcoming", filter_form=None, **kwargs):
-        """Filters and links shared by every view; the paginated list for the list views."""
-        from events.selectors import occurrences_for_listing
-        from website.cache import KeptCountPaginator
-
-        context = super().get_context(request, *args, **kwargs)
-        form = self.filter_form(request) if filter_form is None else filter_form
-        params = request.GET.copy()
-        params.pop("page", None)
-        filter_query = params.urlencode()
-        today = timezone.localdate()
-        context.update(
-            view=view,
-            filter_form=form,
-            filters=form.filters,
-            filter_query=filter_query,
-            # What the pagination include puts before "page=".
-            query_string=f"{filter_query}&" if filter_query else "",
-            upcoming_url=self.route_url(request, "upcoming"),
-            archive_url=self.route_url(request, "archive"),
-            map_url=self.route_url(request, "map"),
-            this_month_url=self.route_url(request, "month", year=today.year, month=today.month),
-        )
-        if view in ("upcoming", "archive"):
-            occurrences = occurrences_for_listing(
-                filters=form.filters, past=view == "archive", index=self
-            )
-            page_obj = KeptCountPaginator(
-                occurrences,
-                self.OCCURRENCES_PER_PAGE,
-                name=f"agenda\n{self.pk}\n{view}\n{filter_query}",
-                # Sectors and territories: a filter covers the nodes below it.
-                scopes=("pages", "events", "directory"),
-            ).get_page(request.GET.get("page"))
-            context.update(page_obj=page_obj, occurrences=page_obj.object_list)
-        return context
-
-    @staticmethod
-    def filter_form(request):
-        from events.forms import EventFilterForm
-
-        return EventFilterForm(request.GET)
-
     def route_url(self, request, name, **kwargs):
         """The address of one of this page's views, keeping the filters of the request."""
         url = self.get_url(request) + self.reverse_subpage(name, kwargs=kwargs)
@@ -142,212 +109,6 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         if params:
             url = f"{url}?{params.urlencode()}"
         return url
-
-    @route("", name="upcoming")
-    def upcoming_events(self, request):
-        return self.render(request, view="upcoming")
-
-    @route("archive/", name="archive")
-    def past_events(self, request):
-        return self.render(request, view="archive")
-
-    @route("month/<int:year>/<int:month>/", name="month")
-    def month_events(self, request, year, month):
-        """A month as a calendar table, weeks from Monday, each date on its event's local day.
-
-        The table is the same for everybody who asks with the same filters on the same day:
-        it is kept as HTML (``website.cache.cached_fragment``) until an event or a page
-        changes, so signed-in people, whom the page cache does not serve, get it too.
-        """
-        import datetime as dt
-
-        from django.http import Http404
-        from django.utils.safestring import mark_safe
-        from django.utils.translation import get_language
-
-        from website.cache import cached_fragment
-
-        if not (1 <= month <= 12 and dt.MINYEAR < year < dt.MAXYEAR):
-            raise Http404
-        form = self.filter_form(request)
-        today = timezone.localdate()
-        table, count = cached_fragment(
-            f"month\n{get_language()}\n{request.get_host()}\n{request.get_full_path()}\n{today}",
-            ("pages", "events"),
-            lambda: self._month_table(request, year, month, form.filters, today),
-        )
-        month_start = dt.date(year, month, 1)
-        previous_month = month_start - dt.timedelta(days=1)
-        next_month = month_start + dt.timedelta(days=31)
-        return self.render(
-            request,
-            template="events/event_month.html",
-            view="month",
-            filter_form=form,
-            context_overrides={
-                "month_start": month_start,
-                "calendar_table": mark_safe(table),  # rendered by our own template
-                "occurrence_count": count,
-                "previous_month": previous_month,
-                "previous_month_url": self.route_url(
-                    request, "month", year=previous_month.year, month=previous_month.month
-                ),
-                "next_month": next_month,
-                "next_month_url": self.route_url(
-                    request, "month", year=next_month.year, month=next_month.month
-                ),
-            },
-        )
-
-    def _month_table(self, request, year, month, filters, today):
-        """(the calendar table's HTML, the number of dates in the month)."""
-        import calendar
-        import datetime as dt
-        from collections import defaultdict
-
-        from django.template.loader import render_to_string
-        from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-
-        from events.selectors import occurrences_between
-
-        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
-        first, last = weeks[0][0], weeks[-1][-1]
-        # A day more on each side: an event's local day can differ from the site's by up to 14 h.
-        zone = timezone.get_default_timezone()
-        start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time.min, tzinfo=zone)
-        occurrences = occurrences_between(start=start, end=end, filters=filters, index=self)
-        # A first pass reads five columns of every date in the weeks shown; only the dates a
-        # day shows (MONTH_DATES_PER_DAY) are then fetched whole, with their pages.
-        days_of, hidden = {}, defaultdict(int)
-        per_day = defaultdict(int)
-        in_month = 0
-        for pk, starts, ends, time_zone, all_day in occurrences.values_list(
-            "pk", "start", "end", "event__time_zone", "event__all_day"
-        ):
-            days = self._calendar_days(starts, ends, time_zone, all_day)
-            for day in days:
-                if first <= day <= last:
-                    if per_day[day] < self.MONTH_DATES_PER_DAY:
-                        per_day[day] += 1
-                        days_of.setdefault(pk, []).append(day)
-                    else:
-                        hidden[day] += 1
-            if any(day.month == month and day.year == year for day in days):
-                in_month += 1
-        by_day = defaultdict(list)
-        for occurrence in occurrences.filter(pk__in=list(days_of)):
-            for day in days_of[occurrence.pk]:
-                by_day[day].append(occurrence)
-        table = render_to_string(
-            "events/includes/month_table.html",
-            {
-                "month_start": dt.date(year, month, 1),
-                "weekdays": [(WEEKDAYS[i], WEEKDAYS_ABBR[i]) for i in range(7)],
-                "weeks": [
-                    [
-                        {
-                            "date": day,
-                            "in_month": day.month == month,
-                            "is_today": day == today,
-                            "occurrences": by_day.get(day, []),
-                            "more": hidden.get(day, 0),
-                            "more_url": self._day_url(request, day, today) if day in hidden else "",
-                        }
-                        for day in week
-                    ]
-                    for week in weeks
-                ],
-            },
-            request=request,
-        )
-        return table, in_month
-
-    @staticmethod
-    def _calendar_days(start, end, time_zone, all_day):
-        """The local days a date covers in its event's zone: its first only, unless it lasts a
-        whole day or more (an evening until 1 a.m. belongs to its evening)."""
-        import datetime as dt
-
-        zone = zoneinfo.ZoneInfo(time_zone)
-        first = timezone.localtime(start, zone).date()
-        if not all_day and end - start < dt.timedelta(days=1):
-            return [first]
-        # The end is exclusive: midnight ends the day before.
-        last = max((timezone.localtime(end, zone) - dt.timedelta(microseconds=1)).date(), first)
-        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-
-    def _day_url(self, request, day, today):
-        """The list of one day's dates (the archive for a past day), keeping the filters."""
-        params = request.GET.copy()
-        params.pop("page", None)
-        params["date_from"] = params["date_to"] = day.isoformat()
-        view = "archive" if day < today else "upcoming"
-        return f"{self.get_url(request)}{self.reverse_subpage(view)}?{params.urlencode()}"
-
-    def _mapped_occurrences(self, form):
-        from events.selectors import occurrences_for_listing
-
-        occurrences = occurrences_for_listing(filters=form.filters, index=self).filter(
-            event__latitude__isnull=False, event__longitude__isnull=False
-        )
-        return occurrences[: self.MAP_MAX_OCCURRENCES]
-
-    @route("map/", name="map")
-    def map_events(self, request):
-        """Upcoming dates on a map (markers only: no tile server), and as a list beside it."""
-        form = self.filter_form(request)
-        occurrences = list(self._mapped_occurrences(form))
-        return self.render(
-            request,
-            template="events/event_map.html",
-            view="map",
-            filter_form=form,
-            context_overrides={
-                "occurrences": occurrences,
-                "map_limit": self.MAP_MAX_OCCURRENCES,
-                "map_data_url": self.route_url(request, "map_json"),
-                "map_tiles": settings.ESSAIM_MAP_TILE_URL,
-                "map_attribution": settings.ESSAIM_MAP_TILE_ATTRIBUTION,
-            },
-        )
-
-    # Wagtail serves no address with a dot in it, so "map.json" is spelt "map/json/".
-    @route("map/json/", name="map_json")
-    def map_events_json(self, request):
-        """The map's markers: a GeoJSON FeatureCollection (RFC 7946) of upcoming dates."""
-        from django.http import JsonResponse
-
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    # GeoJSON puts longitude first.
-                    "coordinates": [
-                        float(occurrence.event.longitude),
-                        float(occurrence.event.latitude),
-                    ],
-                },
-                "properties": {
-                    "title": occurrence.page.title,
-                    "url": occurrence.page.get_url(request),
-                    "start": occurrence.local_start.isoformat(),
-                    "end": occurrence.local_end.isoformat(),
-                    "time_zone": occurrence.event.time_zone,
-                    "all_day": occurrence.event.all_day,
-                    "cancelled": occurrence.status == Occurrence.Status.CANCELLED,
-                    "kind": str(occurrence.event.get_kind_display()),
-                    "venue": occurrence.page.venue_name,
-                },
-            }
-            for occurrence in self._mapped_occurrences(self.filter_form(request))
-        ]
-        return JsonResponse(
-            {"type": "FeatureCollection", "features": features},
-            content_type="application/geo+json",
-            json_dumps_params={"ensure_ascii": False},
-        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -361,8 +122,14 @@ class Place:
     space: object = None
 
 
-class EventPage(CachedPageMixin, Page):
-    """One event, or a series of them when it has a recurrence rule."""
+class EventPage(CachedPageMixin, RegisteredContextMixin, Page):
+    """One event, or a series of them when it has a recurrence rule.
+
+    What its page shows beyond its fields (the next dates, the visitor's own registrations)
+    is read by ``events.views.event_page_context``, registered here (``website.pageviews``);
+    its admin form, ``events.forms.EventPageForm``, is given to it by ``EventsConfig.ready``,
+    as Wagtail's admin gives ``Page`` its own: both import this module.
+    """
 
     # Seats left; a booked space is its place; the organising actor and the sectors and
     # territory named on the page come from the directory.
@@ -388,14 +155,7 @@ class EventPage(CachedPageMixin, Page):
     )
     all_day = models.BooleanField(_("all day"), default=False)
     recurrence = models.CharField(
-        _("recurrence rule"),
-        max_length=300,
-        blank=True,
-        help_text=_(
-            "An RFC 5545 rule, e.g. FREQ=WEEKLY;INTERVAL=2 (every other week), "
-            "FREQ=MONTHLY;BYDAY=1TU;COUNT=10 (the first Tuesday, 10 times), "
-            "FREQ=WEEKLY;UNTIL=20270630T000000Z. Leave empty for a single event."
-        ),
+        _("recurrence rule"), max_length=300, blank=True, help_text=RECURRENCE_HELP
     )
 
     # Where.
@@ -516,7 +276,7 @@ class EventPage(CachedPageMixin, Page):
                 FieldRowPanel([FieldPanel("time_zone"), FieldPanel("all_day")]),
                 FieldPanel(
                     "recurrence",
-                    widget=RecurrenceWidget,
+                    widget=RecurrenceWidget(rule_help=RECURRENCE_HELP),
                     help_text=_(
                         "Build the rule with the fields below; the preview shows the dates "
                         "it gives. Experts can type it as text under “Advanced”."
@@ -580,13 +340,6 @@ class EventPage(CachedPageMixin, Page):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
 
-    @classproperty
-    def base_form_class(cls):
-        # Named when Wagtail builds the form: events.forms imports this module.
-        from events.forms import EventPageForm
-
-        return EventPageForm
-
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -609,9 +362,7 @@ class EventPage(CachedPageMixin, Page):
         if self.start and self.end and self.all_day and self.end < self.start:
             errors["end"] = _("The last day cannot come before the first day.")
         if self.recurrence and self.start:
-            # The same reading of the rule as the expansion (services.recurrence_rule).
-            from events.services import recurrence_problem
-
+            # The same reading of the rule as the expansion (recurrence.recurrence_rule).
             problem = recurrence_problem(text=self.recurrence, local_start=self.local_start)
             if problem:
                 errors["recurrence"] = problem
@@ -716,50 +467,6 @@ class EventPage(CachedPageMixin, Page):
             EventPage.objects.filter(translation_key=self.translation_key, locale=default).first()
             or self
         )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        canonical = self.canonical
-        occurrences = list(canonical.occurrences.upcoming().select_related("event")[:24])
-        mine = {}
-        if request.user.is_authenticated:
-            from events.selectors import with_waiting_position
-
-            mine = {
-                registration.occurrence_id: registration
-                for registration in with_waiting_position(
-                    Registration.objects.filter(
-                        user=request.user, occurrence__in=occurrences
-                    ).exclude(status=Registration.Status.CANCELLED)
-                )
-            }
-        changes = {change.original_start: change for change in canonical.occurrence_changes.all()}
-        for occurrence in occurrences:
-            occurrence.my_registration = mine.get(occurrence.pk)
-            # The organiser's word on a cancelled or moved date, and the date it replaces.
-            occurrence.change = changes.get(occurrence.original_start)
-        rule_in_words = ""
-        if canonical.recurrence:
-            from events.recurrence import describe_rule
-
-            rule_in_words = describe_rule(
-                text=canonical.recurrence,
-                local_start=canonical.local_start,
-                all_day=canonical.all_day,
-            )
-        context.update(
-            occurrences=occurrences,
-            # What the page says of "when": the next date, never the series' first start,
-            # which a change may have moved (one date is never shown with two times).
-            next_occurrence=next(
-                (o for o in occurrences if o.status == Occurrence.Status.SCHEDULED), None
-            ),
-            rule_in_words=rule_in_words,
-            schedule=canonical,
-            sectors=list(canonical.sectors.all()),
-            uid=canonical.translation_key,
-        )
-        return context
 
     def accessibility_features(self):
         return [label for name, label in ACCESSIBILITY_FEATURES if getattr(self, name)]
@@ -927,33 +634,13 @@ class Registration(models.Model):
         return f"{self.user} – {self.occurrence}"
 
 
-class CalendarFeedToken(models.Model):
-    """The secret in the address of a person's own calendar feed.
-
-    Regenerating it revokes the old address.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
-    )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("calendar feed token")
-
-    def __str__(self):
-        return f"{self.user} ({self.created_at:%Y-%m-%d})"
-
-
 class Subscription(models.Model):
-    """What someone follows: a kind of event, a sector, a territory (announcements), or one
-    series such as a committee (invites for the whole series, kept up to date)."""
+    """What someone follows of events: a kind of event (announcements), or one series such as a
+    committee (invites for the whole series, kept up to date). Sectors and territories are
+    followed in the directory (``network.directory.follows``), for events and calls alike."""
 
     class Target(models.TextChoices):
         KIND = "kind", _("Kind of event")
-        SECTOR = "sector", _("Sector")
-        TERRITORY = "territory", _("Territory")
         SERIES = "series", _("Series")
 
     subscriber = models.ForeignKey(
@@ -961,12 +648,6 @@ class Subscription(models.Model):
     )
     target = models.CharField(_("follows"), max_length=10, choices=Target.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, blank=True)
-    sector = models.ForeignKey(
-        "network.Sector", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    territory = models.ForeignKey(
-        "network.Territory", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
     event = models.ForeignKey(
         EventPage, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
     )
@@ -977,26 +658,14 @@ class Subscription(models.Model):
         verbose_name_plural = _("subscriptions")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(target="kind", sector=None, territory=None, event=None) & ~Q(kind=""))
-                | Q(target="sector", kind="", sector__isnull=False, territory=None, event=None)
-                | Q(target="territory", kind="", sector=None, territory__isnull=False, event=None)
-                | Q(target="series", kind="", sector=None, territory=None, event__isnull=False),
-                name="events_subscription_has_one_target",
+                condition=(Q(target="kind", event=None) & ~Q(kind=""))
+                | Q(target="series", kind="", event__isnull=False),
+                name="events_subscription_kind_or_series",
             ),
             models.UniqueConstraint(
                 fields=["subscriber", "kind"],
                 condition=Q(target="kind"),
                 name="events_subscription_kind_once",
-            ),
-            models.UniqueConstraint(
-                fields=["subscriber", "sector"],
-                condition=Q(target="sector"),
-                name="events_subscription_sector_once",
-            ),
-            models.UniqueConstraint(
-                fields=["subscriber", "territory"],
-                condition=Q(target="territory"),
-                name="events_subscription_territory_once",
             ),
             models.UniqueConstraint(
                 fields=["subscriber", "event"],
@@ -1012,10 +681,6 @@ class Subscription(models.Model):
     def label(self):
         if self.target == self.Target.KIND:
             return EventKind(self.kind).label
-        if self.target == self.Target.SECTOR:
-            return str(self.sector)
-        if self.target == self.Target.TERRITORY:
-            return str(self.territory)
         return self.event.title
 
 

@@ -14,10 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from website import wording
 from website.addresses import absolute_url, page_url
-from website.notifications.models import Delivery
+from website.calendars.ical import REQUEST
+from website.calendars.mail import InviteEmail
 from website.notifications.registry import renderer
-from website.notifications.services import notification_create
+from website.notifications.services import notification_create, pending_supersede
 from website.notifications.subscribers import (
     REMINDERS,
     add_unsubscribe_headers,
@@ -27,7 +29,7 @@ from website.notifications.subscribers import (
 )
 from website.selectors import localized_pages
 
-from . import ical, invites, wording
+from . import ical, invites
 from .models import EventPage, Occurrence, Registration
 from .selectors import with_waiting_position
 from .subscriptions import ANNOUNCED, SERIES, TOPICS, series_changed_notify, series_scope
@@ -80,11 +82,7 @@ def event_changed_notify(*, event, delay=UPDATE_DELAY, withdrawn=False):
     ).select_related("user")
     registrations = list(registrations)
     # Updates still waiting for these people are replaced by this one: one query for all.
-    Delivery.objects.filter(
-        notification__kind=UPDATED,
-        notification__payload__registration__in=[r.pk for r in registrations],
-        status=Delivery.Status.PENDING,
-    ).update(status=Delivery.Status.SUPERSEDED)
+    pending_supersede(kind=UPDATED, payload={"registration": [r.pk for r in registrations]})
     send_at = timezone.now() + delay if delay else None
     series_changed_notify(event=event, send_at=send_at, withdrawn=withdrawn)
     for registration in registrations:
@@ -95,24 +93,6 @@ def event_changed_notify(*, event, delay=UPDATE_DELAY, withdrawn=False):
             payload={"registration": registration.pk},
             send_at=send_at,
         )
-
-
-class InviteEmail(EmailMultiAlternatives):
-    """A mail whose alternatives end with text/calendar carrying the iTIP method (RFC 6047),
-    followed by the same calendar as an invitation.ics attachment."""
-
-    def __init__(self, *args, html, calendar, method, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.calendar_method = method
-        self.attach_alternative(html, "text/html")
-        self.attach_alternative(calendar.decode(), "text/calendar")
-        self.attach("invitation.ics", calendar, "application/ics")
-
-    def _create_mime_attachment(self, content, mimetype):
-        part = super()._create_mime_attachment(content, mimetype)
-        if mimetype == "text/calendar":
-            part.set_param("method", self.calendar_method)
-        return part
 
 
 @renderer(CONFIRMED)
@@ -288,7 +268,7 @@ def series_message(delivery):
     event = EventPage.objects.filter(pk=payload["event"]).prefetch_related(*INVITE_PREFETCH).first()
     if event is None:
         return None
-    change = payload.get("change") or ("request" if payload["method"] == ical.REQUEST else "cancel")
+    change = payload.get("change") or ("request" if payload["method"] == REQUEST else "cancel")
     language, zone_name, user = recipient_preferences(delivery.recipient)
     zone = zoneinfo.ZoneInfo(zone_name)
     links = mail_links(delivery.recipient, series_scope(event), language)
@@ -320,7 +300,7 @@ def series_message(delivery):
             "cancel": change in ("cancel", "withdrawn"),
             "withdrawn": change == "withdrawn" or not event.live,
             "invite": invite,
-            "keeps_dates": invite is not None and invite.method == ical.REQUEST,
+            "keeps_dates": invite is not None and invite.method == REQUEST,
             "next_date": next_date,
             "facts": event_facts(page, event, None, zone)
             if next_date is None

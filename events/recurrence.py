@@ -6,19 +6,21 @@ Tuesday", and an end (never, a local date or a number of dates). ``compose_rule`
 same RRULE text the page has always stored, so the model, the expansion and calendars are
 unchanged; a rule the builder cannot show (``parse_rule`` gives None) stays as it was, raw.
 
-The dates always come from ``events.services``: ``recurrence_rule`` reads a rule and
-``event_schedule`` expands it; nothing here expands a rule a second time.
+A rule is read here alone, by ``recurrence_rule``: the page's ``clean``, the builder and the
+expansion all take it as that function does. The dates always come from ``events.services``
+(``event_schedule``, and ``series_starts`` and ``next_dates`` for the admin): nothing here
+expands a rule into dates, and nothing here imports the models, which import this module.
 """
 
 import dataclasses
 import datetime as dt
 import re
-import zoneinfo
 
+from dateutil.rrule import rrule, rrulestr
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext, ngettext, pgettext
 
-from .wording import day_of_month, format_date, format_time
+from website.wording import day_of_month, format_date, format_time
 
 # RFC 5545 weekday codes, Monday first: indexes are Python's ``date.weekday()``.
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -32,6 +34,112 @@ UNTIL_DATE = re.compile(r"\d{8}")
 UNTIL_TIME = re.compile(r"(\d{8})T(\d{6})(Z?)")
 # Any date works to check a rule's syntax: recurrence_rule only needs one to count from.
 SYNTAX_START = dt.datetime(2000, 1, 3)
+
+
+# Reading a rule ------------------------------------------------------------------------
+
+
+# The parts of a rule (RFC 5545 3.3.10) with the bounds of the numeric ones, which dateutil
+# does not all check: out of range, it would fail while expanding, or search until year 9999.
+RULE_NUMBERS = {
+    "BYSECOND": (0, 59),
+    "BYMINUTE": (0, 59),
+    "BYHOUR": (0, 23),
+    "BYMONTHDAY": (-31, 31),
+    "BYYEARDAY": (-366, 366),
+    "BYWEEKNO": (-53, 53),
+    "BYMONTH": (1, 12),
+    "BYSETPOS": (-366, 366),
+    "COUNT": (1, 9999),
+    "INTERVAL": (1, 9999),
+}
+RULE_PARTS = {"FREQ", "UNTIL", "BYDAY", "WKST", *RULE_NUMBERS}
+# An agenda's dates repeat at most daily: by the hour, minute or second, one rule would give
+# hundreds of dates a day.
+RULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+RULE_WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(?:MO|TU|WE|TH|FR|SA|SU)")
+RULE_VALUE = re.compile(r"[A-Z0-9+,-]+")
+RULE_UNTIL = re.compile(r"(\d{8})(?:T(\d{6})(Z?))?")
+
+
+class RecurrenceError(ValueError):
+    """Why a recurrence rule is refused, in words for the editor."""
+
+
+def recurrence_rule(*, text: str | None, local_start: dt.datetime) -> rrule:
+    """The dateutil rule of an event's RRULE, counted from its local start as wall-clock time.
+
+    Dates come out naive, in the zone of ``local_start``. Only one RRULE with the parts of
+    RFC 5545 is taken (no DTSTART, RDATE or EXDATE lines). UNTIL is read as ``ical._rrule``
+    writes it for calendars: a UTC time (``Z``) in that zone, a floating time as local, a date
+    as the end of that local day. Raises ``RecurrenceError``.
+    """
+    invalid = RecurrenceError(gettext("This is not a valid recurrence rule."))
+    text = (text or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :]
+    parts = {}
+    for item in text.split(";"):
+        name, _equals, value = item.partition("=")
+        name, value = name.strip().upper(), value.strip().upper()
+        if name not in RULE_PARTS or name in parts or not RULE_VALUE.fullmatch(value):
+            raise invalid
+        parts[name] = value
+    if "FREQ" not in parts or ("COUNT" in parts and "UNTIL" in parts):
+        raise invalid
+    if parts["FREQ"] not in RULE_FREQUENCIES:
+        raise RecurrenceError(
+            gettext(
+                "An event repeats at most once a day: use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."
+            )
+        )
+    for name, (lowest, highest) in RULE_NUMBERS.items():
+        for number in parts.get(name, "").split(",") if name in parts else ():
+            if not re.fullmatch(r"[+-]?\d{1,4}", number):
+                raise invalid
+            if not lowest <= int(number) <= highest or (lowest < 0 and int(number) == 0):
+                raise invalid
+    if "BYDAY" in parts and not all(RULE_WEEKDAY.fullmatch(d) for d in parts["BYDAY"].split(",")):
+        raise invalid
+    if parts.get("WKST", "MO") not in ("MO", "TU", "WE", "TH", "FR", "SA", "SU"):
+        raise invalid
+    until = None
+    if "UNTIL" in parts:
+        match = RULE_UNTIL.fullmatch(parts.pop("UNTIL"))
+        if match is None:
+            raise invalid
+        day, time, utc = match.groups()
+        try:
+            until = dt.datetime.strptime(day + (time or "235959"), "%Y%m%d%H%M%S")
+            if utc:
+                until = until.replace(tzinfo=dt.UTC).astimezone(local_start.tzinfo)
+                until = until.replace(tzinfo=None)
+        except (ValueError, OverflowError) as error:
+            raise invalid from error
+    try:
+        rule = rrulestr(
+            ";".join(f"{name}={value}" for name, value in parts.items()),
+            dtstart=local_start.replace(tzinfo=None),
+        )
+        return rule.replace(until=until) if until else rule
+    except (ValueError, TypeError, OverflowError) as error:
+        raise invalid from error
+
+
+def recurrence_problem(*, text: str | None, local_start: dt.datetime) -> str | None:
+    """Why an event's rule cannot be used, or None: what editors are told."""
+    try:
+        first = next(iter(recurrence_rule(text=text, local_start=local_start)), None)
+    except RecurrenceError as error:
+        return str(error)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return gettext("This is not a valid recurrence rule.")
+    if first is None:
+        return gettext("This rule gives no date: check its days, months and end.")
+    return None
+
+
+# The builder's parts -------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,13 +185,11 @@ def _split(text):
 
 
 def _read(text, local_start=None):
-    """RuleParts of a rule that ``services.recurrence_rule`` accepts, or None.
+    """RuleParts of a rule that ``recurrence_rule`` accepts, or None.
 
     Without ``local_start`` only a bare date can end the rule (what the builder writes); with
     it, an UNTIL time (UTC or floating) becomes the local date of the last possible date.
     """
-    from events.services import RecurrenceError, recurrence_rule
-
     try:
         recurrence_rule(text=text, local_start=local_start or SYNTAX_START)
     except (RecurrenceError, ValueError, TypeError, OverflowError):
@@ -152,7 +258,7 @@ def compose_rule(parts):
     """The canonical RRULE text of ``parts``: FREQ, INTERVAL, BYDAY, BYMONTHDAY, COUNT, UNTIL.
 
     ``parse_rule(compose_rule(parts)) == parts``. UNTIL is written as a bare date, which
-    ``services.recurrence_rule`` reads as the end of that local day.
+    ``recurrence_rule`` reads as the end of that local day.
     """
     items = [f"FREQ={parts.frequency}"]
     if parts.interval != 1:
@@ -297,39 +403,3 @@ def describe_rule(*, text, local_start, all_day):
     else:
         return words
     return gettext("%(rule)s, %(end)s") % {"rule": words, "end": end}
-
-
-# The dates -----------------------------------------------------------------------------
-
-
-def series_starts(*, text, start, end=None, time_zone, all_day=False, now=None):
-    """The starts (UTC) of every date of a schedule, as ``services.event_schedule`` gives
-    them: the ``original_start`` a change to one date must name. Raises ``RecurrenceError``.
-    """
-    from events.models import EventPage
-    from events.services import event_schedule
-
-    # An unsaved page: no changes to single dates, the schedule as the rule gives it.
-    event = EventPage(
-        start=start,
-        end=end if end and end > start else start,
-        time_zone=time_zone,
-        all_day=all_day,
-        recurrence=text or "",
-    )
-    return [original for original, _start, _end, _cancelled in event_schedule(event=event, now=now)]
-
-
-def next_dates(*, text, start, end=None, time_zone, all_day=False, count=10, now=None):
-    """The next ``count`` starts of a schedule from ``now``, in the event's zone."""
-    from django.utils import timezone
-
-    now = now or timezone.now()
-    zone = zoneinfo.ZoneInfo(time_zone)
-    starts = series_starts(
-        text=text, start=start, end=end, time_zone=time_zone, all_day=all_day, now=now
-    )
-    if all_day:
-        # An all-day date lasts its whole local day: today's is still to come.
-        now = now - dt.timedelta(days=1)
-    return [moment.astimezone(zone) for moment in starts if moment >= now][:count]

@@ -1,6 +1,10 @@
 """Named reads of events, with the joins their listings need."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -9,10 +13,19 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from wagtail.models import Locale, Page
 
-from events import wording
 from events.models import AttendanceMode, EventPage, Occurrence, OccurrenceQuerySet, Registration
+from network.directory import follows
+from website import wording
 from website.accounts.selectors import when
 from website.selectors import localized_pages
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from events.models import EventIndexPage
+    from network.directory.models import Sector, Territory
+    from website.accounts.models import User
+    from website.notifications.models import Subscriber
 
 # Sectors and territories are trees; a filter on one covers this many levels below it.
 TREE_DEPTH = 5
@@ -22,7 +35,7 @@ class _LocalizedOccurrenceIterable(ModelIterable):
     """Yields occurrences carrying ``page``, their event as the active language shows it, and
     ``first_day`` and ``last_day``, the local dates they cover."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Occurrence]:
         occurrences = list(super().__iter__())
         attach_localized_pages(occurrences, locale=self.queryset.listing_locale)
         for occurrence in occurrences:
@@ -38,18 +51,20 @@ class ListedOccurrenceQuerySet(OccurrenceQuerySet):
     """Occurrences for a listing. Each fetch (a page of results, after slicing) looks up the
     translations of its events in one query, so that paginating stays cheap."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._iterable_class = _LocalizedOccurrenceIterable
-        self.listing_locale = None
+        self.listing_locale: Locale | None = None
 
-    def _clone(self):
+    def _clone(self) -> ListedOccurrenceQuerySet:
         clone = super()._clone()
         clone.listing_locale = self.listing_locale
         return clone
 
 
-def attach_localized_pages(occurrences, *, locale=None):
+def attach_localized_pages(
+    occurrences: list[Occurrence], *, locale: Locale | None = None
+) -> list[Occurrence]:
     """Set ``occurrence.page`` to the live translation of its event in ``locale`` (the active
     language by default), or to the event itself. One query for all of them, none when every
     event is already in that language.
@@ -63,7 +78,14 @@ def attach_localized_pages(occurrences, *, locale=None):
     return occurrences
 
 
-def occurrences_for_listing(*, locale=None, filters, past=False, now=None, index=None):
+def occurrences_for_listing(
+    *,
+    locale: Locale | None = None,
+    filters: Mapping[str, Any] | None,
+    past: bool = False,
+    now: dt.datetime | None = None,
+    index: EventIndexPage | None = None,
+) -> ListedOccurrenceQuerySet:
     """The dates of live events that match ``filters`` (an ``EventFilterForm``'s cleaned data).
 
     Upcoming dates (not yet ended) soonest first, or with ``past`` the ended ones, newest
@@ -87,7 +109,14 @@ def occurrences_for_listing(*, locale=None, filters, past=False, now=None, index
     return occurrences.upcoming(now).order_by("start", "pk")
 
 
-def occurrences_between(*, start, end, locale=None, filters, index=None):
+def occurrences_between(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    locale: Locale | None = None,
+    filters: Mapping[str, Any] | None,
+    index: EventIndexPage | None = None,
+) -> ListedOccurrenceQuerySet:
     """The dates of live events that overlap [start, end), in time order, for calendars."""
     occurrences = occurrences_for_listing(
         locale=locale, filters=filters, past=False, now=start, index=index
@@ -95,7 +124,20 @@ def occurrences_between(*, start, end, locale=None, filters, index=None):
     return occurrences.filter(start__lt=end).order_by("start", "pk")
 
 
-def apply_filters(occurrences, filters):
+def mapped_occurrences(
+    *, filters: Mapping[str, Any] | None, index: EventIndexPage, limit: int
+) -> ListedOccurrenceQuerySet:
+    """The first ``limit`` upcoming dates of the agenda ``index`` that have a place on the
+    map (both coordinates), for its markers and the list beside them."""
+    occurrences = occurrences_for_listing(filters=filters, index=index).filter(
+        event__latitude__isnull=False, event__longitude__isnull=False
+    )
+    return occurrences[:limit]
+
+
+def apply_filters(
+    occurrences: OccurrenceQuerySet, filters: Mapping[str, Any]
+) -> OccurrenceQuerySet:
     """Narrow occurrences by the fields of ``EventFilterForm``; empty values do not filter."""
     if kinds := filters.get("kind"):
         occurrences = occurrences.filter(event__kind__in=kinds)
@@ -134,7 +176,7 @@ def apply_filters(occurrences, filters):
     return occurrences
 
 
-def _live_events_of_index(index):
+def _live_events_of_index(index: EventIndexPage) -> QuerySet[Any]:
     """Ids of the live events under the agenda, found under its default-language page, which
     holds them. Read from Wagtail's page table alone: counting 20,000 dates then needs one
     semi-join instead of joining the events' table twice (15 ms down to 5)."""
@@ -151,7 +193,7 @@ def _live_events_of_index(index):
     return Page.objects.descendant_of(index).live().values("pk")
 
 
-def with_descendants(node):
+def with_descendants(node: Sector | Territory) -> list[int]:
     """A tree node (``Sector`` or ``Territory``) and those below it, a query per level."""
     found = [node.pk]
     level = [node.pk]
@@ -163,12 +205,12 @@ def with_descendants(node):
     return found
 
 
-def _start_of_day(day, zone):
+def _start_of_day(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
     # Dates in filters are days of the site's time zone; the database stores UTC.
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
-def registrations_of(*, user):
+def registrations_of(*, user: User) -> list[Registration]:
     """A person's active registrations, soonest first, with their events and, for a place on
     a waiting list, its position (``waiting_position``), in one query."""
     return list(
@@ -180,7 +222,7 @@ def registrations_of(*, user):
     )
 
 
-def with_waiting_position(registrations):
+def with_waiting_position(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     """Registrations with ``waiting_position``: 1 for the first person waiting for a seat of
     that date (the next seat that frees up is theirs), and so on; None for the others."""
     ahead = (
@@ -207,7 +249,7 @@ def with_waiting_position(registrations):
     )
 
 
-def registrations_for_event(*, event):
+def registrations_for_event(*, event: EventPage) -> QuerySet[Registration]:
     """Everyone registered to an event, by date then arrival, with their account."""
     return (
         Registration.objects.filter(occurrence__event=event.canonical)
@@ -216,7 +258,7 @@ def registrations_for_event(*, event):
     )
 
 
-def capacity_problem(*, event, capacity):
+def capacity_problem(*, event: EventPage, capacity: int | None) -> str | None:
     """Why ``event``'s capacity cannot go down to ``capacity``, in words, or None: people
     already hold more seats on an upcoming date (translations take their seats from the
     French page: not checked)."""
@@ -243,7 +285,7 @@ def capacity_problem(*, event, capacity):
     ) % {"count": fullest.seats_taken, "date": wording.moment_in_words(local)}
 
 
-def personal_data(user):
+def personal_data(user: User) -> list[dict[str, Any]]:
     """The person's registrations to events, for their export."""
     registrations = Registration.objects.filter(user=user).select_related("occurrence__event")
     return [
@@ -258,17 +300,18 @@ def personal_data(user):
     ]
 
 
-def subscriber_follows(subscriber):
-    """What a mail subscriber follows (sectors, territories, kinds, series), for the export."""
-    follows = subscriber.event_subscriptions.select_related("sector", "territory", "event")
+def subscriber_follows(subscriber: Subscriber) -> list[dict[str, Any]]:
+    """What a mail subscriber follows (kinds, series; sectors and territories from the
+    directory), for the export."""
+    subscriptions = subscriber.event_subscriptions.select_related("event")
     return [
         {
             "target": follow.target,
             "kind": follow.kind or None,
-            "sector": follow.sector.slug if follow.sector else None,
-            "territory": follow.territory.slug if follow.territory else None,
+            "sector": None,
+            "territory": None,
             "series": follow.event.title if follow.event else None,
             "since": when(follow.created_at),
         }
-        for follow in follows
-    ]
+        for follow in subscriptions
+    ] + follows.subscriber_follows(subscriber)

@@ -1,10 +1,12 @@
 """Business rules of events: schedules into occurrences, registrations and the waiting list."""
 
+from __future__ import annotations
+
 import datetime as dt
 import hashlib
-import re
+import zoneinfo
+from typing import TYPE_CHECKING
 
-from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -16,7 +18,11 @@ from website.notifications.services import notification_create
 
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
 from .notifications import REMINDER, event_changed_notify, registration_notify
+from .recurrence import recurrence_rule
 from .subscriptions import event_announce
+
+if TYPE_CHECKING:
+    from website.accounts.models import User
 
 # Rules without an end are expanded this far ahead.
 OPEN_ENDED_HORIZON = dt.timedelta(days=550)
@@ -27,105 +33,9 @@ class RegistrationError(ValidationError):
     """Why a registration cannot be made, in words for the person who tried."""
 
 
-# The parts of a rule (RFC 5545 3.3.10) with the bounds of the numeric ones, which dateutil
-# does not all check: out of range, it would fail while expanding, or search until year 9999.
-RULE_NUMBERS = {
-    "BYSECOND": (0, 59),
-    "BYMINUTE": (0, 59),
-    "BYHOUR": (0, 23),
-    "BYMONTHDAY": (-31, 31),
-    "BYYEARDAY": (-366, 366),
-    "BYWEEKNO": (-53, 53),
-    "BYMONTH": (1, 12),
-    "BYSETPOS": (-366, 366),
-    "COUNT": (1, 9999),
-    "INTERVAL": (1, 9999),
-}
-RULE_PARTS = {"FREQ", "UNTIL", "BYDAY", "WKST", *RULE_NUMBERS}
-# An agenda's dates repeat at most daily: by the hour, minute or second, one rule would give
-# hundreds of dates a day.
-RULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
-RULE_WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(?:MO|TU|WE|TH|FR|SA|SU)")
-RULE_VALUE = re.compile(r"[A-Z0-9+,-]+")
-RULE_UNTIL = re.compile(r"(\d{8})(?:T(\d{6})(Z?))?")
-
-
-class RecurrenceError(ValueError):
-    """Why a recurrence rule is refused, in words for the editor."""
-
-
-def recurrence_rule(*, text, local_start):
-    """The dateutil rule of an event's RRULE, counted from its local start as wall-clock time.
-
-    Dates come out naive, in the zone of ``local_start``. Only one RRULE with the parts of
-    RFC 5545 is taken (no DTSTART, RDATE or EXDATE lines). UNTIL is read as ``ical._rrule``
-    writes it for calendars: a UTC time (``Z``) in that zone, a floating time as local, a date
-    as the end of that local day. Raises ``RecurrenceError``.
-    """
-    invalid = RecurrenceError(_("This is not a valid recurrence rule."))
-    text = (text or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[len("RRULE:") :]
-    parts = {}
-    for item in text.split(";"):
-        name, _equals, value = item.partition("=")
-        name, value = name.strip().upper(), value.strip().upper()
-        if name not in RULE_PARTS or name in parts or not RULE_VALUE.fullmatch(value):
-            raise invalid
-        parts[name] = value
-    if "FREQ" not in parts or ("COUNT" in parts and "UNTIL" in parts):
-        raise invalid
-    if parts["FREQ"] not in RULE_FREQUENCIES:
-        raise RecurrenceError(
-            _("An event repeats at most once a day: use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
-        )
-    for name, (lowest, highest) in RULE_NUMBERS.items():
-        for number in parts.get(name, "").split(",") if name in parts else ():
-            if not re.fullmatch(r"[+-]?\d{1,4}", number):
-                raise invalid
-            if not lowest <= int(number) <= highest or (lowest < 0 and int(number) == 0):
-                raise invalid
-    if "BYDAY" in parts and not all(RULE_WEEKDAY.fullmatch(d) for d in parts["BYDAY"].split(",")):
-        raise invalid
-    if parts.get("WKST", "MO") not in ("MO", "TU", "WE", "TH", "FR", "SA", "SU"):
-        raise invalid
-    until = None
-    if "UNTIL" in parts:
-        match = RULE_UNTIL.fullmatch(parts.pop("UNTIL"))
-        if match is None:
-            raise invalid
-        day, time, utc = match.groups()
-        try:
-            until = dt.datetime.strptime(day + (time or "235959"), "%Y%m%d%H%M%S")
-            if utc:
-                until = until.replace(tzinfo=dt.UTC).astimezone(local_start.tzinfo)
-                until = until.replace(tzinfo=None)
-        except (ValueError, OverflowError) as error:
-            raise invalid from error
-    try:
-        rule = rrulestr(
-            ";".join(f"{name}={value}" for name, value in parts.items()),
-            dtstart=local_start.replace(tzinfo=None),
-        )
-        return rule.replace(until=until) if until else rule
-    except (ValueError, TypeError, OverflowError) as error:
-        raise invalid from error
-
-
-def recurrence_problem(*, text, local_start):
-    """Why an event's rule cannot be used, or None: what editors are told."""
-    try:
-        first = next(iter(recurrence_rule(text=text, local_start=local_start)), None)
-    except RecurrenceError as error:
-        return str(error)
-    except (ValueError, TypeError, IndexError, OverflowError):
-        return _("This is not a valid recurrence rule.")
-    if first is None:
-        return _("This rule gives no date: check its days, months and end.")
-    return None
-
-
-def event_schedule(*, event, now=None):
+def event_schedule(
+    *, event: EventPage, now: dt.datetime | None = None
+) -> list[tuple[dt.datetime, dt.datetime, dt.datetime, bool]]:
     """The dates an event's schedule gives, as (original_start, start, end, cancelled) in UTC.
 
     The rule is expanded from the start in the event's own time zone, so every occurrence
@@ -139,7 +49,7 @@ def event_schedule(*, event, now=None):
     if event.recurrence:
         rule = recurrence_rule(text=event.recurrence, local_start=event.local_start)
         horizon = (now or timezone.now()) + OPEN_ENDED_HORIZON
-        starts = []
+        starts: list[dt.datetime] = []
         for local in rule:
             # Wall-clock arithmetic kept the local time; let the zone give the right offset.
             start = local.replace(tzinfo=event.zone).astimezone(dt.UTC)
@@ -162,7 +72,51 @@ def event_schedule(*, event, now=None):
     return dates
 
 
-def calendar_fingerprint(event):
+def series_starts(
+    *,
+    text: str | None,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    time_zone: str,
+    all_day: bool = False,
+    now: dt.datetime | None = None,
+) -> list[dt.datetime]:
+    """The starts (UTC) of every date of a schedule, as ``event_schedule`` gives them: the
+    ``original_start`` a change to one date must name. Raises ``RecurrenceError``."""
+    # An unsaved page: no changes to single dates, the schedule as the rule gives it.
+    event = EventPage(
+        start=start,
+        end=end if end and end > start else start,
+        time_zone=time_zone,
+        all_day=all_day,
+        recurrence=text or "",
+    )
+    return [original for original, _start, _end, _cancelled in event_schedule(event=event, now=now)]
+
+
+def next_dates(
+    *,
+    text: str | None,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    time_zone: str,
+    all_day: bool = False,
+    count: int = 10,
+    now: dt.datetime | None = None,
+) -> list[dt.datetime]:
+    """The next ``count`` starts of a schedule from ``now``, in the event's zone."""
+    now = now or timezone.now()
+    zone = zoneinfo.ZoneInfo(time_zone)
+    starts = series_starts(
+        text=text, start=start, end=end, time_zone=time_zone, all_day=all_day, now=now
+    )
+    if all_day:
+        # An all-day date lasts its whole local day: today's is still to come.
+        now = now - dt.timedelta(days=1)
+    return [moment.astimezone(zone) for moment in starts if moment >= now][:count]
+
+
+def calendar_fingerprint(event: EventPage) -> str:
     """A digest of what calendars must be told again when it changes (calendar.md: time,
     place, status, recurrence); descriptions alone are left out."""
     changes = sorted(
@@ -185,7 +139,7 @@ def calendar_fingerprint(event):
 
 
 @transaction.atomic
-def event_sync_occurrences(*, event):
+def event_sync_occurrences(*, event: EventPage) -> list[Occurrence]:
     """Make the occurrences of an event match its published schedule.
 
     Dates that left the schedule are deleted when nobody registered, and cancelled
@@ -274,7 +228,7 @@ WITHDRAWN = "withdrawn"
 
 
 @transaction.atomic
-def event_withdraw(*, event):
+def event_withdraw(*, event: EventPage) -> None:
     """The event is unpublished (or deleted): its upcoming dates are cancelled, and everyone
     who has it in their calendar gets a CANCEL at once. Registrations stay, so that
     publishing it again puts it back in their calendars with an update."""
@@ -295,7 +249,7 @@ def event_withdraw(*, event):
     event_changed_notify(event=event, delay=None, withdrawn=True)
 
 
-def event_deletion_blocker(*, event):
+def event_deletion_blocker(*, event: EventPage) -> str | None:
     """Why an event cannot be deleted yet, or None: people who have it in their calendar
     must receive its CANCEL first, which unpublishing sends."""
     from website.notifications.models import Delivery
@@ -332,7 +286,7 @@ def event_deletion_blocker(*, event):
     return None
 
 
-def reminders_due(*, now=None):
+def reminders_due(*, now: dt.datetime | None = None) -> int:
     """Record a reminder for each confirmed registration whose reminder time has come.
 
     Each person chooses how long before (their subscriber's ``reminder_hours``; a day when
@@ -361,7 +315,8 @@ def reminders_due(*, now=None):
         hours = subscriber.reminder_hours if subscriber else Subscriber.Reminder.DAY
         if not hours:
             continue
-        remind_at = registration.occurrence.start - dt.timedelta(hours=hours)
+        # Reminder.DAY is an IntegerChoices member: a tuple to mypy without django-stubs.
+        remind_at = registration.occurrence.start - dt.timedelta(hours=hours)  # type: ignore[arg-type]
         if remind_at > now:
             continue
         with transaction.atomic():
@@ -384,7 +339,9 @@ def reminders_due(*, now=None):
     return count
 
 
-def registration_open_error(*, occurrence, now=None):
+def registration_open_error(
+    *, occurrence: Occurrence, now: dt.datetime | None = None
+) -> str | None:
     """Why registration to this occurrence is closed, or None when it is open."""
     now = now or timezone.now()
     event = occurrence.event
@@ -403,7 +360,9 @@ def registration_open_error(*, occurrence, now=None):
     return None
 
 
-def registration_create(*, occurrence, user, now=None):
+def registration_create(
+    *, occurrence: Occurrence, user: User, now: dt.datetime | None = None
+) -> Registration:
     """Register a person for one occurrence: a seat if one is left, else the waiting list.
 
     The occurrence row is locked (PostgreSQL) or the whole write serialised (SQLite,
@@ -438,7 +397,7 @@ def registration_create(*, occurrence, user, now=None):
         return registration
 
 
-def registration_cancel(*, registration, user):
+def registration_cancel(*, registration: Registration, user: User) -> Registration | None:
     """Cancel one's own registration; a freed seat goes to the first person waiting.
 
     Returns the registration promoted from the waiting list, if any.
@@ -464,9 +423,9 @@ def registration_cancel(*, registration, user):
         return promoted[0] if promoted else None
 
 
-def _promote_waiting(occurrence):
+def _promote_waiting(occurrence: Occurrence) -> list[Registration]:
     """Give free seats to the people waiting longest. Runs inside the caller's transaction."""
-    promoted = []
+    promoted: list[Registration] = []
     if occurrence.status != Occurrence.Status.SCHEDULED:
         return promoted
     free = None if occurrence.capacity is None else occurrence.capacity - occurrence.seats_taken

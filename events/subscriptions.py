@@ -9,18 +9,21 @@ gets, the preferences page's section, and the digest's section.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.directory.models import Sector, Territory
+from network.directory import follows
+from website import wording
 from website.addresses import page_url
+from website.calendars.ical import CANCEL, REQUEST
 from website.notifications import registry
-from website.notifications.models import Delivery, Subscriber
-from website.notifications.services import notification_create
-from website.notifications.subscribers import digest_add
+from website.notifications.models import Subscriber
+from website.notifications.services import notification_create, pending_supersede
+from website.notifications.subscribers import announce
 from website.selectors import localized_pages
 
-from . import ical, wording
+from . import ical
 from .models import EventKind, EventPage, Subscription
 
 ANNOUNCED = "events.announcement"
@@ -39,38 +42,36 @@ def _canonical_event(pk):
 
 
 def parse_targets(targets):
-    """Turn ``[(target, value), ...]`` into Subscription fields, refusing unknown values."""
-    fields = []
+    """Turn ``[(target, value), ...]`` into the fields of Subscriptions (kinds, series) and of
+    the directory's follows (sectors, territories), refusing unknown values."""
+    fields, follow_fields = [], []
     for target, value in targets:
         if target == Subscription.Target.KIND and value in EventKind.values:
             fields.append({"target": target, "kind": value})
-        elif target == Subscription.Target.SECTOR and Sector.objects.filter(pk=value).exists():
-            fields.append({"target": target, "sector_id": int(value)})
-        elif (
-            target == Subscription.Target.TERRITORY and Territory.objects.filter(pk=value).exists()
-        ):
-            fields.append({"target": target, "territory_id": int(value)})
+        elif target in follows.TARGETS and (found := follows.follow_fields(target, value)):
+            follow_fields.append(found)
         elif target == Subscription.Target.SERIES and (event := _canonical_event(value)):
             if not event.live:
                 raise ValidationError(_("This event is not published."))
             fields.append({"target": target, "event_id": event.pk})
         else:
             raise ValidationError(_("This subscription is not available any more."))
-    return fields
+    return fields, follow_fields
 
 
 @transaction.atomic
 def subscriptions_add(*, subscriber, targets):
     """Follow what ``targets`` name. A series sends its invite to the subscriber at once.
     Following something already followed changes nothing."""
+    fields, follow_fields = parse_targets(targets)
     created = []
-    for fields in parse_targets(targets):
-        subscription, is_new = Subscription.objects.get_or_create(subscriber=subscriber, **fields)
+    for values in fields:
+        subscription, is_new = Subscription.objects.get_or_create(subscriber=subscriber, **values)
         if is_new:
             created.append(subscription)
             if subscription.target == Subscription.Target.SERIES:
-                _series_notify(subscription, "request", ical.REQUEST)
-    return created
+                _series_notify(subscription, "request", REQUEST)
+    return created + follows.follows_add(subscriber=subscriber, fields=follow_fields)
 
 
 @transaction.atomic
@@ -80,7 +81,7 @@ def subscription_remove(*, subscription, subscriber):
     if subscription.subscriber_id != subscriber.pk:
         raise PermissionDenied
     if subscription.target == Subscription.Target.SERIES:
-        _series_notify(subscription, "cancel", ical.CANCEL)
+        _series_notify(subscription, "cancel", CANCEL)
     subscription.delete()
 
 
@@ -113,63 +114,22 @@ def series_changed_notify(*, event, send_at=None, withdrawn=False):
     )
     if not subscriptions:
         return
-    Delivery.objects.filter(
-        notification__kind=SERIES,
-        notification__payload__subscription__in=[s.pk for s in subscriptions],
-        status=Delivery.Status.PENDING,
-    ).update(status=Delivery.Status.SUPERSEDED)
+    pending_supersede(kind=SERIES, payload={"subscription": [s.pk for s in subscriptions]})
     for subscription in subscriptions:
         if withdrawn:
-            _series_notify(subscription, "withdrawn", ical.CANCEL)
+            _series_notify(subscription, "withdrawn", CANCEL)
         else:
-            _series_notify(subscription, "update", ical.REQUEST, send_at=send_at)
+            _series_notify(subscription, "update", REQUEST, send_at=send_at)
 
 
 def announcement_subscribers(event):
     """Confirmed subscribers who follow the event's kind, one of its sectors, or its
     territory, or a broader sector or territory that contains them."""
-    sectors = set()
-    for sector in event.sectors.all():
-        while sector is not None and sector.pk not in sectors:
-            sectors.add(sector.pk)
-            sector = sector.parent
-    territories = set()
-    territory = event.territory
-    while territory is not None and territory.pk not in territories:
-        territories.add(territory.pk)
-        territory = territory.parent
-    follows = Q(
+    of_kind = Q(
         event_subscriptions__target=Subscription.Target.KIND, event_subscriptions__kind=event.kind
     )
-    if sectors:
-        follows |= Q(event_subscriptions__sector__in=sectors)
-    if territories:
-        follows |= Q(event_subscriptions__territory__in=territories)
-    return Subscriber.objects.filter(follows).distinct()
-
-
-def topic_subscribers(*, sectors, territories):
-    """Confirmed subscribers who follow one of ``sectors`` or ``territories``, or a broader
-    sector or territory that contains one: the audience other apps (incubators' calls) reach
-    through the same follows, so that people subscribe once."""
-    sector_ids, territory_ids = set(), set()
-    for ids, nodes in ((sector_ids, sectors), (territory_ids, territories)):
-        for node in nodes:
-            while node is not None and node.pk not in ids:
-                ids.add(node.pk)
-                node = node.parent
-    follows = Q(pk__in=[])
-    if sector_ids:
-        follows |= Q(
-            event_subscriptions__target=Subscription.Target.SECTOR,
-            event_subscriptions__sector__in=sector_ids,
-        )
-    if territory_ids:
-        follows |= Q(
-            event_subscriptions__target=Subscription.Target.TERRITORY,
-            event_subscriptions__territory__in=territory_ids,
-        )
-    return Subscriber.objects.filter(follows).distinct()
+    of_topics = follows.followers_q(sectors=event.sectors.all(), territories=[event.territory])
+    return Subscriber.objects.filter(of_kind | of_topics).distinct()
 
 
 def event_announce(*, event):
@@ -177,21 +137,14 @@ def event_announce(*, event):
     their next digest. Runs in the publishing transaction; announced once per event."""
     if event.end < timezone.now():
         return
-    immediate, digest = [], []
-    for subscriber in announcement_subscribers(event).only("pk", "email", "frequency"):
-        if subscriber.frequency == Subscriber.Frequency.IMMEDIATE:
-            immediate.append(subscriber.email)
-        else:
-            digest.append(subscriber)
-    if immediate:
-        notification_create(
-            kind=ANNOUNCED,
-            key=f"{ANNOUNCED}:{event.pk}",
-            recipients=immediate,
-            payload={"event": event.pk},
-        )
-    if digest:
-        digest_add(subscribers=digest, kind=DIGEST_KIND, object_id=event.pk)
+    announce(
+        kind=ANNOUNCED,
+        key=f"{ANNOUNCED}:{event.pk}",
+        recipients=announcement_subscribers(event).only("pk", "user_id", "email", "frequency"),
+        object_id=event.pk,
+        payload={"event": event.pk},
+        digest_kind=DIGEST_KIND,
+    )
 
 
 # How events plug into the shared mechanism.
@@ -231,19 +184,24 @@ def _unsubscribe(subscriber, scope):
         return
     for subscription in subscriptions:
         subscription_remove(subscription=subscription, subscriber=subscriber)
+    if scope in (TOPICS, "all"):
+        follows.follows_remove_all(subscriber=subscriber)
 
 
 @registry.preference_section
 def _preferences(subscriber, manage_token):
-    subscriptions = list(
-        subscriber.event_subscriptions.select_related("sector", "territory", "event").order_by(
-            "target", "pk"
-        )
-    )
+    subscriptions = list(subscriber.event_subscriptions.select_related("event").order_by("pk"))
     series = [s for s in subscriptions if s.target == Subscription.Target.SERIES]
     pages = localized_pages([s.event for s in series], model=EventPage)
     for subscription, page in zip(series, pages, strict=True):
         subscription.page = page
+    for subscription in subscriptions:
+        subscription.remove_url = reverse("events:subscription_remove", args=[subscription.pk])
+    topics = follows.follows_of(subscriber)
+    for follow in topics:
+        follow.remove_url = reverse("network:follow_remove", args=[follow.pk])
+    # Kinds, sectors, series, territories: as the list has always been ordered.
+    subscriptions = sorted([*subscriptions, *topics], key=lambda item: (item.target, item.pk))
     return (
         "events/includes/subscription_preferences.html",
         {"subscriptions": subscriptions, "manage_token": manage_token},

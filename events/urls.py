@@ -17,6 +17,4 @@ urlpatterns = [
 urlpatterns += [
     path("<uuid:uid>.ics", feeds.event_ics, name="event_ics"),
     path("feed.ics", feeds.feed, name="feed"),
-    path("feed/regenerate/", feeds.feed_regenerate, name="feed_regenerate"),
-    path("feed/<str:token>.ics", feeds.personal_feed, name="personal_feed"),
 ]

@@ -52,7 +52,8 @@ class RecurrenceWidget(forms.Widget):
     stores exactly the RRULE text it always did, and the model's ``clean`` checks it. The text
     field stays, under "Advanced", for experts and for rules the builder cannot show.
     The preview asks ``events_recurrence_preview`` with the form's start, end, time zone and
-    all-day fields (named by ``fields``).
+    all-day fields (named by ``fields``). ``rule_help`` is the help of the text field, the
+    model field's own (given by the model: this module is below it and never imports it).
     """
 
     template_name = "events/admin/recurrence_widget.html"
@@ -61,8 +62,9 @@ class RecurrenceWidget(forms.Widget):
         css = {"all": ["events/admin/recurrence.css"]}
         js = ["events/admin/recurrence.js"]
 
-    def __init__(self, attrs=None, fields=None):
+    def __init__(self, attrs=None, fields=None, rule_help=""):
         super().__init__(attrs)
+        self.rule_help = rule_help
         self.fields = {
             "start": "start",
             "end": "end",
@@ -83,8 +85,6 @@ class RecurrenceWidget(forms.Widget):
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
     def get_context(self, name, value, attrs):
-        from events.models import EventPage  # the model imports this module
-
         context = super().get_context(name, value, attrs)
         # Wagtail describes the field by its help text and errors: the builder's first control
         # and the text field both carry it.
@@ -115,7 +115,7 @@ class RecurrenceWidget(forms.Widget):
             preview_url=reverse("events_recurrence_preview"),
             fields_json=json.dumps(self.fields),
             described_by=described_by,
-            rule_help=EventPage._meta.get_field("recurrence").help_text,
+            rule_help=self.rule_help,
         )
         return context
 

@@ -1,7 +1,8 @@
 """Who hears of a new forum message, on the site and by mail, and how the mail reads.
 
 ``post_announce`` runs in the transaction that publishes a message. It writes the on-site
-notifications and one outbox notification whose recipients ``mail_recipients`` chooses. Only
+notifications and one outbox notification to those ``mail_recipients`` chooses (at once or in
+their digest, as ``website.notifications.subscribers.announce`` decides). Only
 people who may read the category are ever told: mentions of outsiders are dropped, and the
 renderer checks again when the mail leaves (the category may have become private since).
 """
@@ -20,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from website.addresses import absolute_url
 from website.notifications import registry
-from website.notifications.models import Subscriber
 from website.notifications.registry import renderer
-from website.notifications.services import notification_create
-from website.notifications.subscribers import add_unsubscribe_headers, digest_add, mail_links
+from website.notifications.subscribers import (
+    add_unsubscribe_headers,
+    announce,
+    mail_links,
+)
 
 from . import markup
 from .models import Category, ForumNotification, ForumProfile, Post, PublicationStatus, Subscription
@@ -80,29 +83,15 @@ def post_recipients(*, post):
 
 
 def mail_recipients(*, post, users):
-    """Who gets a mail about this message right now; the others get it in their digest.
+    """Who hears of this message by mail, at once or in their digest (``announce`` decides).
 
     People who turned forum mail off get neither (their notifications list on the site
-    still has it). Those who chose a daily or weekly digest find it there. Runs in the
-    caller's transaction.
+    still has it).
     """
     off = set(
         ForumProfile.objects.filter(user__in=users, mail=False).values_list("user_id", flat=True)
     )
-    subscribers = {s.user_id: s for s in Subscriber.objects.filter(user__in=users)}
-    later = [
-        subscribers[user.pk]
-        for user in users
-        if user.pk not in off
-        and user.pk in subscribers
-        and subscribers[user.pk].frequency != Subscriber.Frequency.IMMEDIATE
-    ]
-    if later:
-        digest_add(subscribers=later, kind=POST, object_id=post.pk)
-    later_ids = {subscriber.user_id for subscriber in later}
-    return [
-        user for user in users if user.email and user.pk not in off and user.pk not in later_ids
-    ]
+    return [user for user in users if user.email and user.pk not in off]
 
 
 def post_announce(*, post):
@@ -115,11 +104,13 @@ def post_announce(*, post):
         [ForumNotification(user=u, post=post, reason=r) for u, r in recipients.items()],
         ignore_conflicts=True,
     )
-    mailed = mail_recipients(post=post, users=list(recipients))
-    if mailed:
-        notification_create(
-            kind=POST, key=f"forums.post:{post.pk}", recipients=mailed, payload={"post": post.pk}
-        )
+    announce(
+        kind=POST,
+        key=f"forums.post:{post.pk}",
+        recipients=mail_recipients(post=post, users=list(recipients)),
+        object_id=post.pk,
+        payload={"post": post.pk},
+    )
 
 
 def mentions_announce(*, post, handles, key):
@@ -146,9 +137,13 @@ def mentions_announce(*, post, handles, key):
         ],
         ignore_conflicts=True,
     )
-    mailed = mail_recipients(post=post, users=users)
-    if mailed:
-        notification_create(kind=POST, key=key, recipients=mailed, payload={"post": post.pk})
+    announce(
+        kind=POST,
+        key=key,
+        recipients=mail_recipients(post=post, users=users),
+        object_id=post.pk,
+        payload={"post": post.pk},
+    )
 
 
 @renderer(POST)

@@ -2,6 +2,10 @@
 ``Category.objects.visible_to`` (through ``Topic``/``Post`` ``visible_to``), so a private
 category and everything in it stays out of lists, search, feeds and notifications."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -23,14 +27,21 @@ from .models import (
     is_moderator,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from website.accounts.models import User
+
+    from .models import CategoryQuerySet, PostQuerySet, TopicQuerySet
+
 SEARCH_MAX_WORDS = 8
 
 
-def visible_categories(user):
+def visible_categories(user: User | AnonymousUser) -> CategoryQuerySet:
     return Category.objects.visible_to(user)
 
 
-def _counted_categories(user):
+def _counted_categories(user: User | AnonymousUser) -> dict[int, Category]:
     """Every category the person may see, by primary key, each with ``subcategories`` (the
     visible ones) and ``topic_count``, ``post_count`` and ``last_activity`` counting its own
     published topics and those of its visible sub-categories at every depth. A sub-category
@@ -56,7 +67,7 @@ def _counted_categories(user):
         if parent is not None:
             parent.subcategories.append(category)
 
-    def total(category, seen):
+    def total(category: Category, seen: set[int]) -> None:
         # ``seen`` guards against a cycle written to the database behind ``Category.clean``.
         seen.add(category.pk)
         category.topic_count = category.own_topics
@@ -73,14 +84,14 @@ def _counted_categories(user):
             ):
                 category.last_activity = sub.last_activity
 
-    seen = set()
+    seen: set[int] = set()
     for category in categories:
         if category.pk not in seen and by_pk.get(category.parent_id) is None:
             total(category, seen)
     return by_pk
 
 
-def category_tree(user):
+def category_tree(user: User | AnonymousUser) -> list[Category]:
     """The categories the person may see, as top-level ones each carrying ``subcategories``,
     with their counts (see ``_counted_categories``: a parent counts its children). One query
     for the whole tree."""
@@ -90,18 +101,18 @@ def category_tree(user):
     ]
 
 
-def category_for(*, slug, user):
+def category_for(*, slug: str, user: User | AnonymousUser) -> Category | None:
     """The category with this slug if the person may see it, else None."""
     return visible_categories(user).select_related("parent").filter(slug=slug).first()
 
 
-def subcategories(*, category, user):
+def subcategories(*, category: Category, user: User | AnonymousUser) -> list[Category]:
     """The visible sub-categories of a category, with their counts."""
     found = _counted_categories(user).get(category.pk)
     return found.subcategories if found is not None else []
 
 
-def topics_of(*, category, user):
+def topics_of(*, category: Category, user: User | AnonymousUser) -> TopicQuerySet:
     """The published topics of a category, pinned first, then by last activity."""
     return (
         Topic.objects.visible_to(user)
@@ -111,7 +122,7 @@ def topics_of(*, category, user):
     )
 
 
-def topic_for(*, pk, user):
+def topic_for(*, pk: int, user: User | AnonymousUser) -> Topic | None:
     """A topic the person may open, else None: published in a visible category, or their own
     pending one, or any for moderators."""
     topic = (
@@ -126,7 +137,7 @@ def topic_for(*, pk, user):
     return None
 
 
-def _posts_shown_to(user):
+def _posts_shown_to(user: User | AnonymousUser) -> Q:
     """Published, hidden and deleted messages show (the last two as a notice); pending ones
     only to their author and to moderators."""
     shown = Q(status__in=[PublicationStatus.PUBLISHED, PublicationStatus.HIDDEN])
@@ -138,7 +149,7 @@ def _posts_shown_to(user):
     return shown
 
 
-def posts_of(*, topic, user):
+def posts_of(*, topic: Topic, user: User | AnonymousUser) -> PostQuerySet:
     """The messages of a topic in order, with everything a page of them shows (authors and
     their handles, quoted messages and their authors, attachments): a constant number of
     queries whatever the number of messages."""
@@ -151,7 +162,7 @@ def posts_of(*, topic, user):
     )
 
 
-def post_position(*, post, user):
+def post_position(*, post: Post, user: User | AnonymousUser) -> int:
     """The 0-based position of a message among those the person sees in its topic."""
     return (
         posts_of(topic=post.topic, user=user)
@@ -160,13 +171,18 @@ def post_position(*, post, user):
     )
 
 
-def is_following(*, user, topic=None, category=None):
+def is_following(
+    *,
+    user: User | AnonymousUser,
+    topic: Topic | None = None,
+    category: Category | None = None,
+) -> bool:
     if not user.is_authenticated:
         return False
     return Subscription.objects.filter(user=user, topic=topic, category=category).exists()
 
 
-def search(*, query, user, limit=50):
+def search(*, query: str | None, user: User | AnonymousUser, limit: int = 50) -> PostQuerySet:
     """Published messages matching the words, in topics and categories the person may see.
 
     PostgreSQL ranks with its full-text search (title weighted above the message); other
@@ -193,7 +209,7 @@ def search(*, query, user, limit=50):
     return posts.filter(condition).order_by("-created_at")[:limit]
 
 
-def notifications_of(*, user):
+def notifications_of(*, user: User) -> QuerySet[ForumNotification]:
     """The person's notifications about messages they may still read."""
     return (
         ForumNotification.objects.filter(user=user, post__in=Post.objects.visible_to(user))
@@ -202,13 +218,18 @@ def notifications_of(*, user):
     )
 
 
-def unread_count(*, user):
+def unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return notifications_of(user=user).filter(read_at__isnull=True).count()
 
 
-def latest_topics(*, category=None, user=None, limit=30):
+def latest_topics(
+    *,
+    category: Category | None = None,
+    user: User | AnonymousUser | None = None,
+    limit: int = 30,
+) -> TopicQuerySet:
     """Newest topics for feeds: feed readers carry no session, so only public categories."""
     topics = Topic.objects.visible_to(user or AnonymousUser()).select_related("category", "author")
     if category is not None:
@@ -216,7 +237,7 @@ def latest_topics(*, category=None, user=None, limit=30):
     return topics.order_by("-created_at")[:limit]
 
 
-def moderation_queue():
+def moderation_queue() -> PostQuerySet:
     """Messages waiting for a moderator: pending approval, or hidden by reports."""
     return (
         Post.objects.filter(status__in=[PublicationStatus.PENDING, PublicationStatus.HIDDEN])
@@ -226,7 +247,7 @@ def moderation_queue():
     )
 
 
-def reported_posts():
+def reported_posts() -> PostQuerySet:
     """Published messages with open reports (fewer than the hiding threshold)."""
     return (
         Post.objects.filter(
@@ -239,7 +260,7 @@ def reported_posts():
     )
 
 
-def personal_data(user):
+def personal_data(user: User) -> dict[str, Any]:
     """The person's forum profile, topics, posts and follows, for their export."""
     profile = ForumProfile.objects.filter(user=user).first()
     return {

@@ -1,7 +1,12 @@
 """Business rules of the forums: who may read and post, writing topics and posts, edits,
 reports, moderation decisions and follows. Every write goes through one of these functions."""
 
+from __future__ import annotations
+
 import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +36,15 @@ from .models import (
 from .notifications import mentions_announce, post_announce
 from .rules import limit
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import UploadedFile
+
+    from website.accounts.models import User
+
+    # An uploaded file with what ``check_upload`` found: kind, content type, safe name.
+    CheckedFile = tuple[UploadedFile, str, str, str]
+
 
 class PostingRefused(ValidationError):
     """Why a message cannot be posted, in words for the person who tried."""
@@ -39,14 +53,14 @@ class PostingRefused(ValidationError):
 # --- Who may do what --------------------------------------------------------------------
 
 
-def can_view(*, category, user):
+def can_view(*, category: Category, user: User | AnonymousUser) -> bool:
     """Whether the person may read a category: the rule of ``Category.objects.visible_to``."""
     if category.visibility == Category.Visibility.PUBLIC:
         return True
     return Category.objects.visible_to(user).filter(pk=category.pk).exists()
 
 
-def can_view_topic(*, topic, user):
+def can_view_topic(*, topic: Topic, user: User | AnonymousUser) -> bool:
     """Published topics of visible categories; the author and moderators also see a pending one."""
     if not can_view(category=topic.category, user=user):
         return False
@@ -61,7 +75,9 @@ def can_view_topic(*, topic, user):
     )
 
 
-def posting_refusal(*, category, user, topic=None):
+def posting_refusal(
+    *, category: Category, user: User | AnonymousUser, topic: Topic | None = None
+) -> str | None:
     """The reason the person may not post here, or None when they may."""
     if not user.is_authenticated:
         return _("Log in to take part in the forums.")
@@ -77,22 +93,22 @@ def posting_refusal(*, category, user, topic=None):
     return None
 
 
-def can_post(*, category, user, topic=None):
+def can_post(*, category: Category, user: User | AnonymousUser, topic: Topic | None = None) -> bool:
     return posting_refusal(category=category, user=user, topic=topic) is None
 
 
-def can_edit(*, post, user):
+def can_edit(*, post: Post, user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (post.author_id == user.pk or is_moderator(user))
 
 
-def can_close(*, topic, user):
+def can_close(*, topic: Topic, user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (topic.author_id == user.pk or is_moderator(user))
 
 
 # --- People ---------------------------------------------------------------------------------
 
 
-def profile_for(user):
+def profile_for(user: User) -> ForumProfile:
     """The person's forum profile, created with a unique @handle from their display name."""
     profile = getattr(user, "_forum_profile_cache", None)
     if profile is not None:
@@ -117,11 +133,11 @@ def profile_for(user):
     return profile
 
 
-def is_new_account(user):
+def is_new_account(user: User) -> bool:
     return user.date_joined > timezone.now() - limit("FORUMS_NEW_ACCOUNT_AGE")
 
 
-def needs_approval(user):
+def needs_approval(user: User) -> bool:
     """A person's first posts wait for a moderator, until enough of theirs were published."""
     if is_moderator(user):
         return False
@@ -135,12 +151,12 @@ def needs_approval(user):
 # --- Anti-abuse ------------------------------------------------------------------------------
 
 
-def _rate_key(user, now):
+def _rate_key(user: User, now: dt.datetime) -> tuple[str, int, int]:
     count, window = limit("FORUMS_POST_RATE")
     return f"forums:posts:{user.pk}:{int(now.timestamp()) // window}", count, window
 
 
-def _check_links(*, user, source):
+def _check_links(*, user: User, source: str) -> None:
     """Refuse too many links from a new account (moderators are exempt), in a new message or
     an edit: editing is not a way round it."""
     if is_moderator(user):
@@ -158,7 +174,7 @@ def _check_links(*, user, source):
         )
 
 
-def _check_abuse(*, user, source):
+def _check_abuse(*, user: User, source: str) -> str:
     """Refuse too many posts in a row, too many links from a new account, and the same
     message twice. Moderators are exempt from the first two."""
     now = timezone.now()
@@ -183,7 +199,7 @@ def _check_abuse(*, user, source):
     return digest
 
 
-def _count_post(user):
+def _count_post(user: User) -> None:
     key, _count, window = _rate_key(user, timezone.now())
     if not cache.add(key, 1, window + 5):
         try:
@@ -192,7 +208,7 @@ def _count_post(user):
             cache.set(key, 1, window + 5)
 
 
-def _clean_source(source):
+def _clean_source(source: str | None) -> str:
     source = (source or "").strip()
     if not source:
         raise PostingRefused(_("Write a message."), code="required")
@@ -204,13 +220,13 @@ def _clean_source(source):
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def _render(source):
+def _render(source: str) -> str:
     handles = markup.mentioned_handles(source)
     known = set(ForumProfile.objects.filter(handle__in=handles).values_list("handle", flat=True))
     return markup.render(source, handles=known)
 
 
-def _check_files(files):
+def _check_files(files: Iterable[UploadedFile] | None) -> list[CheckedFile]:
     files = [f for f in files or () if f]
     if len(files) > limit("FORUMS_ATTACHMENTS_PER_POST"):
         raise PostingRefused(
@@ -221,7 +237,7 @@ def _check_files(files):
     return [(upload, *check_upload(upload)) for upload in files]
 
 
-def _attach(post, checked):
+def _attach(post: Post, checked: Iterable[CheckedFile]) -> None:
     for upload, kind, content_type, name in checked:
         attachment = Attachment(
             post=post, name=name, kind=kind, content_type=content_type, size=upload.size
@@ -230,13 +246,20 @@ def _attach(post, checked):
         attachment.save()
 
 
-def _follow(user, *, topic=None, category=None):
+def _follow(user: User, *, topic: Topic | None = None, category: Category | None = None) -> None:
     Subscription.objects.bulk_create(
         [Subscription(user=user, topic=topic, category=category)], ignore_conflicts=True
     )
 
 
-def topic_create(*, category, user, title, source, files=()):
+def topic_create(
+    *,
+    category: Category,
+    user: User,
+    title: str | None,
+    source: str | None,
+    files: Iterable[UploadedFile] = (),
+) -> Topic:
     """Open a topic with its first message. It waits for approval if the author is new."""
     refusal = posting_refusal(category=category, user=user)
     if refusal:
@@ -277,7 +300,14 @@ def topic_create(*, category, user, title, source, files=()):
     return topic
 
 
-def post_create(*, topic, user, source, quoted=None, files=()):
+def post_create(
+    *,
+    topic: Topic,
+    user: User,
+    source: str | None,
+    quoted: Post | None = None,
+    files: Iterable[UploadedFile] = (),
+) -> Post:
     """Reply in a topic, optionally quoting one of its published messages."""
     refusal = posting_refusal(category=topic.category, user=user, topic=topic)
     if refusal:
@@ -312,7 +342,7 @@ def post_create(*, topic, user, source, quoted=None, files=()):
     return post
 
 
-def _published(post):
+def _published(post: Post) -> None:
     """A reply became visible: count it, move the topic up, tell the people concerned."""
     Topic.objects.filter(pk=post.topic_id).update(
         reply_count=F("reply_count") + 1, last_activity_at=timezone.now()
@@ -320,7 +350,7 @@ def _published(post):
     post_announce(post=post)
 
 
-def _check_can_edit(*, post, user):
+def _check_can_edit(*, post: Post, user: User) -> None:
     if not can_edit(post=post, user=user):
         raise PermissionDenied(_("You can only edit your own messages."))
     if post.status == PublicationStatus.DELETED:
@@ -331,7 +361,7 @@ def _check_can_edit(*, post, user):
         )
 
 
-def post_edit(*, post, user, source):
+def post_edit(*, post: Post, user: User, source: str | None) -> Post:
     """Change a message; what it said before is kept in its visible history."""
     _check_can_edit(post=post, user=user)
     source = _clean_source(source)
@@ -376,7 +406,14 @@ class Preview:
     refusal: PostingRefused | None = None
 
 
-def post_preview(*, user, source, category=None, topic=None, post=None):
+def post_preview(
+    *,
+    user: User,
+    source: str | None,
+    category: Category | None = None,
+    topic: Topic | None = None,
+    post: Post | None = None,
+) -> Preview:
     """Render a message as posting it would, with the same rights: a new topic in
     ``category``, a reply in ``topic``, or an edit of ``post``. Nothing is written.
 
@@ -389,7 +426,8 @@ def post_preview(*, user, source, category=None, topic=None, post=None):
         author = post.author
     else:
         where = topic.category if topic is not None else category
-        refusal = posting_refusal(category=where, user=user, topic=topic)
+        # Callers name a category, a topic or a post: ``where`` is never None here.
+        refusal = posting_refusal(category=where, user=user, topic=topic)  # type: ignore[arg-type]
         if refusal:
             raise PermissionDenied(refusal)
         author = user
@@ -424,7 +462,7 @@ def post_preview(*, user, source, category=None, topic=None, post=None):
     )
 
 
-def topic_close(*, topic, user, conclusion):
+def topic_close(*, topic: Topic, user: User | AnonymousUser, conclusion: str | None) -> Topic:
     """Close a topic with a written conclusion (its author or a moderator)."""
     if not can_close(topic=topic, user=user):
         raise PermissionDenied(_("Only the author of the topic or a moderator can close it."))
@@ -440,7 +478,7 @@ def topic_close(*, topic, user, conclusion):
     return topic
 
 
-def topic_reopen(*, topic, user):
+def topic_reopen(*, topic: Topic, user: User | AnonymousUser) -> Topic:
     if not can_close(topic=topic, user=user):
         raise PermissionDenied(_("Only the author of the topic or a moderator can reopen it."))
     topic.closed_at, topic.closed_by, topic.conclusion = None, None, ""
@@ -448,7 +486,9 @@ def topic_reopen(*, topic, user):
     return topic
 
 
-def topic_set_flags(*, topic, user, pinned=None, locked=None):
+def topic_set_flags(
+    *, topic: Topic, user: User, pinned: bool | None = None, locked: bool | None = None
+) -> Topic:
     """Pin or lock a topic: moderators only."""
     if not is_moderator(user):
         raise PermissionDenied(_("Only moderators can pin or lock a topic."))
@@ -463,7 +503,9 @@ def topic_set_flags(*, topic, user, pinned=None, locked=None):
 # --- Reports and moderation ------------------------------------------------------------------
 
 
-def post_report(*, post, user, reason, comment=""):
+def post_report(
+    *, post: Post, user: User | AnonymousUser, reason: str, comment: str = ""
+) -> Report:
     """Flag a message. When enough different people did, it is hidden until a moderator decides."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in to report a message."))
@@ -483,11 +525,12 @@ def post_report(*, post, user, reason, comment=""):
         if post.status == PublicationStatus.PUBLISHED and open_reports.values(
             "reporter"
         ).distinct().count() >= limit("FORUMS_REPORTS_TO_HIDE"):
-            _set_status(post, PublicationStatus.HIDDEN)
+            # A TextChoices member: a tuple to mypy without django-stubs (see [tool.mypy]).
+            _set_status(post, PublicationStatus.HIDDEN)  # type: ignore[arg-type]
     return report
 
 
-def _set_status(post, status):
+def _set_status(post: Post, status: str) -> None:
     was_published = post.status == PublicationStatus.PUBLISHED
     Post.objects.filter(pk=post.pk).update(status=status)
     post.status = status
@@ -502,7 +545,14 @@ def _set_status(post, status):
             Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + delta)
 
 
-def moderation_decide(*, moderator, action, reason, post=None, account=None):
+def moderation_decide(
+    *,
+    moderator: User,
+    action: str,
+    reason: str | None,
+    post: Post | None = None,
+    account: User | None = None,
+) -> ModerationDecision:
     """Record a moderator's decision, with its reason, and apply it.
 
     approve: publish a pending or hidden message (reports about it are resolved);
@@ -526,21 +576,29 @@ def moderation_decide(*, moderator, action, reason, post=None, account=None):
     with transaction.atomic():
         if post is not None:
             post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+        # The checks above made sure that a decision about a message has one, and one about
+        # an account has one. The statuses are TextChoices members: tuples to mypy without
+        # django-stubs (see [tool.mypy]).
         if action == Action.APPROVE:
+            assert post is not None
             was_pending = post.status == PublicationStatus.PENDING
-            _set_status(post, PublicationStatus.PUBLISHED)
+            _set_status(post, PublicationStatus.PUBLISHED)  # type: ignore[arg-type]
             if was_pending:
                 Topic.objects.filter(pk=post.topic_id).update(last_activity_at=now)
                 post_announce(post=post)
         elif action == Action.HIDE:
-            _set_status(post, PublicationStatus.HIDDEN)
+            assert post is not None
+            _set_status(post, PublicationStatus.HIDDEN)  # type: ignore[arg-type]
         elif action == Action.DELETE:
-            _set_status(post, PublicationStatus.DELETED)
+            assert post is not None
+            _set_status(post, PublicationStatus.DELETED)  # type: ignore[arg-type]
         elif action == Action.SUSPEND:
+            assert account is not None
             ForumProfile.objects.filter(pk=profile_for(account).pk).update(
                 suspended_at=now, suspension_reason=reason
             )
         elif action == Action.REINSTATE:
+            assert account is not None
             ForumProfile.objects.filter(pk=profile_for(account).pk).update(
                 suspended_at=None, suspension_reason=""
             )
@@ -556,11 +614,18 @@ def moderation_decide(*, moderator, action, reason, post=None, account=None):
 # --- Following and the notifications list --------------------------------------------------
 
 
-def follow_set(*, user, follow, category=None, topic=None):
+def follow_set(
+    *,
+    user: User | AnonymousUser,
+    follow: bool,
+    category: Category | None = None,
+    topic: Topic | None = None,
+) -> None:
     """Follow or stop following a category or a topic the person can see."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in to follow."))
-    visible_category = category if category is not None else topic.category
+    # Callers name a category or a topic: ``topic`` is not None when ``category`` is.
+    visible_category = category if category is not None else topic.category  # type: ignore[union-attr]
     if not can_view(category=visible_category, user=user):
         raise PermissionDenied(_("You cannot see this."))
     if follow:
@@ -569,7 +634,7 @@ def follow_set(*, user, follow, category=None, topic=None):
         Subscription.objects.filter(user=user, topic=topic, category=category).delete()
 
 
-def notifications_mark_read(*, user, post=None):
+def notifications_mark_read(*, user: User, post: Post | None = None) -> int:
     """Mark the person's notifications read: all of them, or those about one message."""
     rows = ForumNotification.objects.filter(user=user, read_at__isnull=True)
     if post is not None:
@@ -577,7 +642,7 @@ def notifications_mark_read(*, user, post=None):
     return rows.update(read_at=timezone.now())
 
 
-def forum_mail_set(*, user, enabled, actor_email):
+def forum_mail_set(*, user: User, enabled: bool, actor_email: str) -> ForumProfile:
     """Turn forum mail on or off. Only its owner may (signed in, or holding the link of
     their own preferences)."""
     if actor_email.lower() != user.email.lower():

@@ -8,3 +8,6 @@ class PracticesConfig(AppConfig):
     name = "practices"
     label = "practices"
     verbose_name = _("Good practices")
+
+    def ready(self):
+        from . import views  # noqa: F401 - registers what the pages show

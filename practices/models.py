@@ -5,7 +5,9 @@ A practice is a Wagtail page under the library's index. Editors of any member ci
 and Wagtail's moderation workflow publishes it. French pages are the source; English pages are
 their translations and share the same ``translation_key``. Listings read the practices under
 the index in the default language and show each one in the active language when a translation
-is live (see ``practices.selectors``).
+is live (see ``practices.selectors``). What the pages show beyond their fields is read by
+``practices.views``, registered on the page classes (``website.pageviews``): the models are
+the leaf of the app and import neither its forms nor its selectors.
 """
 
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from wagtail.search import index
 
 from website.blocks import RICH_TEXT_FEATURES, BodyBlock
 from website.cache import CachedPageMixin
+from website.pageviews import RegisteredContextMixin
 
 
 class PracticeTheme(models.TextChoices):
@@ -35,7 +38,7 @@ class PracticeTheme(models.TextChoices):
     DECENTRALISED = "cooperation-decentralisee", _("Decentralised cooperation")
 
 
-class GoodPracticeIndexPage(CachedPageMixin, Page):
+class GoodPracticeIndexPage(CachedPageMixin, RegisteredContextMixin, Page):
     """The library of good practices: a filtered, paginated list of the practices under it."""
 
     cache_scopes = ("directory",)  # sectors and territories of the filters
@@ -52,31 +55,8 @@ class GoodPracticeIndexPage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("good practices index")
 
-    def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
 
-        from practices.forms import PracticeFilterForm
-        from practices.selectors import localize_practices, practices_for_listing
-
-        context = super().get_context(request, *args, **kwargs)
-        form = PracticeFilterForm(request.GET, index=self)
-        practices = practices_for_listing(index=self, filters=form.filters)
-        page_obj = Paginator(practices, self.PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
-        params = request.GET.copy()
-        params.pop("page", None)
-        filter_query = params.urlencode()
-        context.update(
-            filter_form=form,
-            filters=form.filters,
-            page_obj=page_obj,
-            practices=localize_practices(page_obj.object_list),
-            # What the pagination include puts before "page=".
-            query_string=f"{filter_query}&" if filter_query else "",
-        )
-        return context
-
-
-class GoodPracticePage(CachedPageMixin, Page):
+class GoodPracticePage(CachedPageMixin, RegisteredContextMixin, Page):
     """One experience of a city or a network: what was done, with whom, and what came of it."""
 
     cache_scopes = ("directory",)  # the actors involved, sectors and territory
@@ -181,13 +161,6 @@ class GoodPracticePage(CachedPageMixin, Page):
         if self.organisation_name:
             return self.organisation_name
         return self.territory.name if self.territory_id else ""
-
-    def get_context(self, request, *args, **kwargs):
-        from practices.selectors import practice_details
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(practice_details(self))
-        return context
 
 
 class GoodPracticeDocument(Orderable):

@@ -1,5 +1,10 @@
 """Named reads of the good-practice library, with the joins their pages need."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Prefetch, Q
 from wagtail.models import Locale
 
@@ -8,8 +13,11 @@ from network.directory.selectors import with_descendants
 from practices.models import GoodPracticeIndexPage, GoodPracticePage
 from website.selectors import localized_pages
 
+if TYPE_CHECKING:
+    from wagtail.query import PageQuerySet
 
-def _default_index(index):
+
+def _default_index(index: GoodPracticeIndexPage) -> GoodPracticeIndexPage:
     """The library's page in the default language, under which the practices are proposed."""
     default = Locale.get_default()
     if index.locale_id == default.pk:
@@ -22,7 +30,7 @@ def _default_index(index):
     )
 
 
-def live_practices(*, index=None):
+def live_practices(*, index: GoodPracticeIndexPage | None = None) -> PageQuerySet:
     """Live practices in the default language, under ``index`` (any language) when given."""
     practices = GoodPracticePage.objects.live().filter(locale=Locale.get_default())
     if index is not None:
@@ -30,7 +38,9 @@ def live_practices(*, index=None):
     return practices
 
 
-def practices_for_listing(*, index=None, filters=None):
+def practices_for_listing(
+    *, index: GoodPracticeIndexPage | None = None, filters: Mapping[str, Any] | None = None
+) -> PageQuerySet:
     """Live practices that match ``filters`` (a ``PracticeFilterForm``'s), newest first.
 
     A fixed number of queries whatever the count: the territory comes with each practice and
@@ -45,7 +55,7 @@ def practices_for_listing(*, index=None, filters=None):
     return apply_filters(practices, filters or {})
 
 
-def apply_filters(practices, filters):
+def apply_filters(practices: PageQuerySet, filters: Mapping[str, Any]) -> PageQuerySet:
     """Narrow practices by the fields of ``PracticeFilterForm``; empty values do not filter."""
     if theme := filters.get("theme"):
         practices = practices.filter(theme=theme)
@@ -72,7 +82,7 @@ def apply_filters(practices, filters):
     return practices
 
 
-def localize_practices(practices):
+def localize_practices(practices: Iterable[GoodPracticePage]) -> list[GoodPracticePage]:
     """Each practice of a fetched page in the active language when translated (one query).
 
     The translation keeps the territory and sectors of the French page it was copied from, so
@@ -85,7 +95,7 @@ def localize_practices(practices):
     return practices
 
 
-def organisation_names(*, index=None):
+def organisation_names(*, index: GoodPracticeIndexPage | None = None) -> list[str]:
     """The cities and networks that carry live practices, for the filter's choices."""
     return list(
         live_practices(index=index)
@@ -96,7 +106,7 @@ def organisation_names(*, index=None):
     )
 
 
-def practice_details(page):
+def practice_details(page: GoodPracticePage) -> dict[str, list[Any]]:
     """What a practice's page shows beside its own fields: only published actors, its
     sectors and documents."""
     return {

@@ -1,11 +1,9 @@
 """Shared fixtures. Tests that need Chromium or a real Redis skip where those are missing,
 except in CI (CI=true), where a missing service fails the run instead: nothing is skipped there."""
 
-import datetime as dt
 import os
 import shutil
 import socket
-import zoneinfo
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,6 +71,24 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _factories_count_from_one():
+    """Each test's first actor is "acteur-1", whatever the tests before it made."""
+    from tests.factories import reset_sequences
+
+    reset_sequences()
+
+
+@pytest.fixture
+def in_english():
+    """Messages asserted in the source language, whatever the catalogues say: a module that
+    needs it everywhere says ``pytestmark = pytest.mark.usefixtures("in_english")``."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -204,68 +220,38 @@ def whole_demo(full_demo):
     return full_demo
 
 
-# Events: an agenda under the French home page, and events published in it.
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+# The demo's people, by role (the forums and the directory have moderators of their own).
+@pytest.fixture
+def editor(demo):
+    """The demo's editor, in the Editors group: submits pages for moderation."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email="editrice@essaim.example")
 
 
 @pytest.fixture
-def agenda(demo):
-    from events.models import EventIndexPage
-    from website.models import HomePage
+def moderator(demo):
+    """The demo's moderator, in the Moderators group: publishes what editors submit."""
+    from django.contrib.auth import get_user_model
 
-    home = HomePage.objects.get(locale__language_code="fr")
-    index = EventIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = EventIndexPage(title="Agenda", slug="agenda", intro="Les événements du réseau.")
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    return index
+    return get_user_model().objects.get(email="moderateur@essaim.example")
+
+
+# Events: an agenda under the French home page, and events published in it.
+@pytest.fixture
+def agenda(demo):
+    from tests.factories.events import agenda
+
+    return agenda()
 
 
 @pytest.fixture
 def make_event(agenda):
-    """Publish an event in the agenda; keyword arguments override the defaults.
-
-    ``changes`` takes (original_start, action, new_start, new_end[, note]) tuples.
-    """
-    counter = {"n": 0}
-
-    from events.models import EventKind, EventPage, OccurrenceChange
+    """Publish an event in the agenda (``EventPageFactory``); keyword arguments override the
+    defaults. ``changes`` takes (original_start, action, new_start, new_end[, note]) tuples."""
+    from tests.factories.events import EventPageFactory
 
     def make(changes=(), publish=True, **fields):
-        counter["n"] += 1
-        start = fields.pop("start", dt.datetime(2027, 3, 10, 14, 0, tzinfo=PARIS))
-        defaults = {
-            "title": f"Atelier compostage {counter['n']}",
-            "slug": f"atelier-compostage-{counter['n']}",
-            "kind": EventKind.WORKSHOP,
-            "summary": "Apprendre à composter en pied d’immeuble.",
-            "start": start,
-            "end": fields.pop("end", start + dt.timedelta(hours=2)),
-            "time_zone": "Europe/Paris",
-            "organiser_name": "Ville de Nantes",
-            "organiser_email": "agenda@nantes.example",
-            "venue_name": "Maison de l’ESS",
-            "address": "8 rue Saint-Domingue, 44200 Nantes",
-        }
-        defaults.update(fields)
-        event = EventPage(**defaults)
-        for original_start, action, new_start, new_end, *note in changes:
-            event.occurrence_changes.add(
-                OccurrenceChange(
-                    original_start=original_start,
-                    action=action,
-                    new_start=new_start,
-                    new_end=new_end,
-                    note=note[0] if note else "",
-                )
-            )
-        if not publish:
-            event.live = False
-        agenda.add_child(instance=event)
-        revision = event.save_revision()
-        if publish:
-            revision.publish()
-        return EventPage.objects.get(pk=event.pk)
+        return EventPageFactory(parent=agenda, changes=changes, publish=publish, **fields)
 
     return make

@@ -13,19 +13,12 @@ from django.core import mail
 from django.utils import timezone
 
 from events import services as events
-from events.models import (
-    EventPage,
-    Occurrence,
-    OccurrenceChange,
-    Registration,
-    Subscription,
-)
-from events.subscriptions import subscription_remove, subscriptions_add
+from events.models import EventPage, Occurrence, OccurrenceChange, Registration, Subscription
 from network.spaces import services as bookings
 from network.spaces.models import Booking
 from tests.calendar_client import CalendarClient
+from tests.events.following import follow, unfollow
 from website.notifications import services as outbox
-from website.notifications import subscribers
 
 pytestmark = pytest.mark.django_db
 
@@ -68,20 +61,6 @@ def unchanged_dates_of(event):
         ).order_by("original_start")
         if occurrence.original_start not in changed
     ]
-
-
-def follow(run, user, event):
-    run(
-        subscriptions_add,
-        subscriber=subscribers.subscriber_for_user(user),
-        targets=[["series", event.pk]],
-    )
-
-
-def unfollow(run, user, event):
-    subscriber = subscribers.subscriber_for_user(user)
-    subscription = Subscription.objects.get(subscriber=subscriber, event=event)
-    run(subscription_remove, subscription=subscription, subscriber=subscriber)
 
 
 def held_on_the_site(address):

@@ -189,6 +189,13 @@ class SmtpSink:
         with self._lock:
             return len(self.messages)
 
+    def settle(self, quiet=1.5):
+        """Wait until nothing more arrives for ``quiet`` seconds (a duplicate would)."""
+        count = -1
+        while count != self.count():
+            count = self.count()
+            time.sleep(quiet)
+
     def mails_per_recipient(self):
         """Messages received per address, counting one Message-ID once (as mailboxes do),
         and the raw copies per address."""

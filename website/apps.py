@@ -9,7 +9,7 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from website import addresses, cache, workflows
+        from website import addresses, cache, views, workflows  # noqa: F401 - views register
 
         addresses.connect(self)
         cache.connect()

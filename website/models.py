@@ -12,10 +12,15 @@ from wagtail.search import index
 
 from .blocks import BodyBlock, SocialLinkBlock
 from .cache import CachedPageMixin
+from .pageviews import RegisteredContextMixin
 
 
-class HomePage(CachedPageMixin, Page):
-    """The front door of a site, one per language: a hero, highlights, the latest news."""
+class HomePage(CachedPageMixin, RegisteredContextMixin, Page):
+    """The front door of a site, one per language: a hero, highlights, the latest news.
+
+    Its highlights and latest news are read by ``website.views.home_page_context``,
+    registered here (``website.pageviews``): models never import selectors or views.
+    """
 
     cache_scopes = ("events",)  # it lists upcoming events
 
@@ -66,24 +71,6 @@ class HomePage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
-
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import localized_pages
-
-        context = super().get_context(request, *args, **kwargs)
-        highlights = list(self.highlights.select_related("page", "page__locale"))
-        targets = localized_pages([highlight.page for highlight in highlights], self.locale)
-        context["highlights"] = [
-            {"title": highlight.title or target.title, "text": highlight.text, "page": target}
-            for highlight, target in zip(highlights, targets, strict=True)
-        ]
-        context["latest_pages"] = (
-            StandardPage.objects.live()
-            .public()
-            .filter(locale=self.locale)
-            .order_by("-first_published_at")[:3]
-        )
-        return context
 
 
 class HomePageHighlight(Orderable):
@@ -147,7 +134,10 @@ class SiteSettings(BaseSiteSetting):
 
 
 class MainMenu(TranslatableMixin, ClusterableModel):
-    """The main menu of a language: editors choose its links and their order."""
+    """The main menu of a language: editors choose its links and their order.
+
+    ``website.selectors.main_menu_links`` reads them, with their pages in the menu's language.
+    """
 
     name = models.CharField(_("name"), max_length=80)
 
@@ -159,25 +149,6 @@ class MainMenu(TranslatableMixin, ClusterableModel):
 
     def __str__(self):
         return self.name
-
-    def links(self, request=None):
-        """The menu's links as (text, url), pages in the menu's language, in few queries."""
-        from .selectors import localized_pages
-
-        items = list(self.items.select_related("link_page", "link_page__locale"))
-        pages = localized_pages([item.link_page for item in items if item.link_page], self.locale)
-        by_id = {
-            item.link_page_id: page
-            for item, page in zip([item for item in items if item.link_page], pages, strict=True)
-        }
-        links = []
-        for item in items:
-            page = by_id.get(item.link_page_id)
-            url = page.get_url(request) if page is not None else item.link_url
-            text = item.link_text or (page.title if page is not None else item.link_url)
-            if url:
-                links.append((text, url))
-        return links
 
 
 class MainMenuItem(Orderable):
@@ -240,7 +211,7 @@ class Installation(models.Model):
     the database is made (from ``CALENDAR_UID_DOMAIN`` when set, else the host of
     ``BASE_URL`` at that time, which is what UIDs used before it was recorded) and read from
     here ever after, so that a new address or port never renames the entries people have in
-    their calendars (``website.addresses.calendar_uid``).
+    their calendars (``website.calendars.uids.calendar_uid``).
     """
 
     calendar_uid_domain = models.CharField(max_length=253)

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", views.search, name="search"),
     path("events/", include("events.urls")),
+    path("events/", include("website.calendars.urls")),  # a person's own feed
     path("directory/", include("network.urls")),
     path("forums/", include("forums.urls")),
     path("notifications/", include("website.notifications.urls")),

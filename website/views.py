@@ -13,7 +13,9 @@ from wagtail.models import Locale, Page
 
 from website.addresses import absolute_url
 from website.middleware import request_language
+from website.models import HomePage, StandardPage
 from website.security import protect_standalone_page
+from website.selectors import localized_pages
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_MAX_QUERY_LENGTH = 200
@@ -87,3 +89,26 @@ def bad_request(request, exception=None):
     with translation.override(request_language(request)):
         response = HttpResponseBadRequest(render_to_string("400.html"))
     return protect_standalone_page(response)
+
+
+@HomePage.register_context
+def home_page_context(page, request):
+    """The home page's highlights, in its language, and its three latest standard pages.
+
+    Registered on the page class (``website.pageviews``): ``WebsiteConfig.ready`` imports
+    this module, and the model never imports it.
+    """
+    highlights = list(page.highlights.select_related("page", "page__locale"))
+    targets = localized_pages([highlight.page for highlight in highlights], page.locale)
+    return {
+        "highlights": [
+            {"title": highlight.title or target.title, "text": highlight.text, "page": target}
+            for highlight, target in zip(highlights, targets, strict=True)
+        ],
+        "latest_pages": (
+            StandardPage.objects.live()
+            .public()
+            .filter(locale=page.locale)
+            .order_by("-first_published_at")[:3]
+        ),
+    }

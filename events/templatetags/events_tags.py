@@ -12,11 +12,11 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from events import wording
 from events.models import AttendanceMode, Occurrence
 from events.recurrence import WEEKDAY_CODES, parse_rule
 from events.services import registration_open_error
 from network.directory.models import ActorStatus, Territory
+from website import wording
 from website.addresses import absolute_url, page_url
 from website.currencies import price_in_words
 

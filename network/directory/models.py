@@ -695,3 +695,56 @@ class NotDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+class Follow(models.Model):
+    """A sector or a territory someone follows, with all it contains: events published there
+    are announced to them, and incubators' calls too, so that people subscribe once.
+
+    A follower is a mail subscriber (``notifications.Subscriber``), with or without an account.
+    Kinds of events and series are followed in ``events`` (``events.Subscription``).
+    """
+
+    class Target(models.TextChoices):
+        SECTOR = "sector", _("Sector")
+        TERRITORY = "territory", _("Territory")
+
+    subscriber = models.ForeignKey(
+        "notifications.Subscriber", on_delete=models.CASCADE, related_name="follows"
+    )
+    target = models.CharField(_("follows"), max_length=10, choices=Target.choices)
+    sector = models.ForeignKey(
+        Sector, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    territory = models.ForeignKey(
+        Territory, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed sector or territory")
+        verbose_name_plural = _("followed sectors and territories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target="sector", sector__isnull=False, territory=None)
+                | Q(target="territory", sector=None, territory__isnull=False),
+                name="network_follow_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "sector"],
+                condition=Q(target="sector"),
+                name="network_follow_sector_once",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "territory"],
+                condition=Q(target="territory"),
+                name="network_follow_territory_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} → {self.label}"
+
+    @property
+    def label(self):
+        return str(self.sector if self.target == self.Target.SECTOR else self.territory)

@@ -16,10 +16,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from website.addresses import absolute_url
-from website.notifications.models import Subscriber
 from website.notifications.registry import DigestSection, digest_section, renderer
 from website.notifications.services import notification_create
-from website.notifications.subscribers import digest_add
+from website.notifications.subscribers import announce
 
 from .models import Actor, ActorChange, ActorStatus, Membership, UmbrellaMembership
 
@@ -94,19 +93,9 @@ def moderators():
 def _tell_moderators(*, kind, key, object_id):
     """One mail per moderator now, or an entry in the digest of those who chose one. Runs in
     the caller's transaction."""
-    users = moderators()
-    readers = {s.user_id: s for s in Subscriber.objects.filter(user__in=users)}
-    later = [
-        readers[user.pk]
-        for user in users
-        if user.pk in readers and readers[user.pk].frequency != Subscriber.Frequency.IMMEDIATE
-    ]
-    if later:
-        digest_add(subscribers=later, kind=kind, object_id=object_id)
-    later_ids = {subscriber.user_id for subscriber in later}
-    now = [user for user in users if user.pk not in later_ids]
-    if now:
-        notification_create(kind=kind, key=key, recipients=now, payload={"id": object_id})
+    announce(
+        kind=kind, key=key, recipients=moderators(), object_id=object_id, payload={"id": object_id}
+    )
 
 
 def actor_review_notify(*, actor):

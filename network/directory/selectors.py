@@ -1,8 +1,12 @@
 """Named reads of the directory. Every public read starts from published actors, and none
 reads the private contact fields; query counts do not grow with the number of actors."""
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -22,6 +26,13 @@ from .models import (
     Territory,
     UmbrellaMembership,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from website.accounts.models import User
+
+    from .models import ActorQuerySet, NeedOfferQuerySet
 
 # The map answers with at most this many markers; the client asks again as the view moves.
 MAP_MAX_FEATURES = 2000
@@ -55,7 +66,7 @@ PUBLIC_VALUES = (
 )
 
 
-def with_descendants(node):
+def with_descendants(node: Sector | Territory) -> list[int]:
     """A tree node (``Sector`` or ``Territory``) and every node below it, in one query."""
     children = defaultdict(list)
     for pk, parent in type(node).objects.values_list("pk", "parent_id"):
@@ -70,11 +81,22 @@ def with_descendants(node):
     return found
 
 
-def published_actors():
+def with_ancestors(nodes: Iterable[Sector | Territory | None]) -> set[int]:
+    """Tree nodes (sectors or territories) and every node above them: who follows a broader
+    sector or territory follows what it contains (announcements of events, calls)."""
+    found: set[int] = set()
+    for node in nodes:
+        while node is not None and node.pk not in found:
+            found.add(node.pk)
+            node = node.parent
+    return found
+
+
+def published_actors() -> ActorQuerySet:
     return Actor.objects.published()
 
 
-def apply_filters(actors, filters):
+def apply_filters(actors: ActorQuerySet, filters: Mapping[str, Any]) -> ActorQuerySet:
     """Narrow actors by the fields of ``DirectoryFilterForm``; empty values do not filter."""
     if words := filters.get("q"):
         for word in words.split()[:8]:
@@ -98,7 +120,8 @@ def apply_filters(actors, filters):
     if territory := filters.get("territory"):
         actors = actors.filter(territory_id__in=with_descendants(territory))
     for kind in (NeedOffer.Kind.NEED, NeedOffer.Kind.OFFER):
-        if category := filters.get(kind):
+        # A TextChoices member: a tuple to mypy without django-stubs (see [tool.mypy]).
+        if category := filters.get(kind):  # type: ignore[call-overload]
             actors = actors.filter(
                 pk__in=NeedOffer.objects.current()
                 .filter(kind=kind, category=category)
@@ -117,12 +140,12 @@ def apply_filters(actors, filters):
     return actors
 
 
-def actors_for_directory(*, filters):
+def actors_for_directory(*, filters: Mapping[str, Any] | None) -> ActorQuerySet:
     """Published actors matching the filters, by name, with what a listing card shows."""
     return apply_filters(published_actors(), filters or {}).for_listing().order_by("name", "pk")
 
 
-def actor_for_profile(*, slug, viewer=None):
+def actor_for_profile(*, slug: str, viewer: User | AnonymousUser | None = None) -> Actor | None:
     """A published actor with its sectors, approved umbrella links and current needs/offers.
 
     An actor not published (waiting for review, sent back, archived) is shown only to the
@@ -167,7 +190,7 @@ def actor_for_profile(*, slug, viewer=None):
     return actor
 
 
-def _may_preview(user, actor):
+def _may_preview(user: User | AnonymousUser | None, actor: Actor) -> bool:
     from .services import can_moderate
 
     if not (user and user.is_authenticated):
@@ -177,7 +200,7 @@ def _may_preview(user, actor):
     return Membership.objects.admins().filter(actor=actor, user=user).exists()
 
 
-def parse_bbox(value):
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     """``west,south,east,north`` in degrees (the order of RFC 7946's bbox), or None."""
     try:
         west, south, east, north = (float(part) for part in (value or "").split(","))
@@ -188,7 +211,12 @@ def parse_bbox(value):
     return west, south, east, north
 
 
-def map_points(*, filters, bbox=None, limit=MAP_MAX_FEATURES):
+def map_points(
+    *,
+    filters: Mapping[str, Any] | None,
+    bbox: tuple[float, float, float, float] | None = None,
+    limit: int = MAP_MAX_FEATURES,
+) -> list[dict[str, Any]]:
     """Published actors with coordinates, inside ``bbox`` when given: plain dicts of public
     fields, one query."""
     actors = apply_filters(published_actors(), filters or {}).filter(
@@ -216,14 +244,14 @@ def map_points(*, filters, bbox=None, limit=MAP_MAX_FEATURES):
     )
 
 
-def profile_url_maker():
+def profile_url_maker() -> Callable[[str], str]:
     """``slug -> profile path`` without a reverse() per row."""
     marker = "__slug__"
     template = reverse("network:actor", args=[marker])
     return lambda slug: template.replace(marker, slug)
 
 
-def export_rows(*, filters=None):
+def export_rows(*, filters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Published actors for open data: dicts of public fields, each with ``sectors`` (slugs).
     Two queries whatever the number of actors."""
     actors = apply_filters(published_actors(), filters or {})
@@ -240,7 +268,9 @@ def export_rows(*, filters=None):
     return rows
 
 
-def needs_offers(*, kind=None, category=None, today=None):
+def needs_offers(
+    *, kind: str | None = None, category: str | None = None, today: dt.date | None = None
+) -> NeedOfferQuerySet:
     items = NeedOffer.objects.current(today).select_related("actor", "actor__territory")
     if kind:
         items = items.filter(kind=kind)
@@ -249,7 +279,7 @@ def needs_offers(*, kind=None, category=None, today=None):
     return items.order_by("expires_on", "pk")
 
 
-def matches(*, today=None, category=None):
+def matches(*, today: dt.date | None = None, category: str | None = None) -> list[dict[str, Any]]:
     """Current needs, each with the current offers of the same category from other actors
     that share a sector or the territory. Three queries whatever the numbers."""
     items = list(needs_offers(category=category, today=today).prefetch_related("actor__sectors"))
@@ -277,7 +307,7 @@ def matches(*, today=None, category=None):
     return result
 
 
-def statistics(*, months=24, now=None):
+def statistics(*, months: int = 24, now: dt.datetime | None = None) -> dict[str, Any]:
     """Counts of published actors by sector, legal form, territory, country and month."""
     published = Q(actors__status=ActorStatus.PUBLISHED)
     by_sector = [
@@ -327,7 +357,7 @@ def statistics(*, months=24, now=None):
     }
 
 
-def actors_of(*, user):
+def actors_of(*, user: User) -> dict[str, list[Any]]:
     """A person's memberships, with their actors, and what waits for their decision.
 
     Each actor they administer carries its umbrella networks (``umbrella_links``: requests
@@ -395,7 +425,7 @@ def actors_of(*, user):
     }
 
 
-def actors_waiting_of(*, user):
+def actors_waiting_of(*, user: User | AnonymousUser | None) -> ActorQuerySet:
     """The actors a person is an active member of that wait for a moderator's review."""
     if not (user and user.is_authenticated):
         return Actor.objects.none()
@@ -406,7 +436,7 @@ def actors_waiting_of(*, user):
     ).order_by("name")
 
 
-def review_queue():
+def review_queue() -> dict[str, list[Any]]:
     """What moderators must decide: new actors, proposed changes, potential duplicates."""
     return {
         "new_actors": list(
@@ -435,7 +465,7 @@ def review_queue():
 # --- what waits, for the admin's dashboard -------------------------------------------------
 
 
-def review_counts():
+def review_counts() -> dict[str, int]:
     """How many new actors, potential duplicates and proposed changes wait for a moderator:
     the sections of the review (``review_queue``), counted. Two queries."""
     counts = Actor.objects.aggregate(
@@ -448,7 +478,7 @@ def review_counts():
     return counts
 
 
-def personal_data(user):
+def personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
     """The person's memberships of actors and the changes they proposed, for their export."""
     return {
         "memberships": [

@@ -6,8 +6,12 @@ sees what a moderator approved: a new actor waits in ``pending``, a change to a 
 actor waits as an ``ActorChange`` and touches the actor only when approved.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +45,11 @@ from .notifications import (
     umbrella_request_notify,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from website.accounts.models import User
+
 # Keeping entries alive: a reminder a year after the last confirmation; an entry nobody
 # confirms within STALE_AFTER of the reminder is flagged as possibly out of date.
 CONFIRM_EVERY = dt.timedelta(days=365)
@@ -55,22 +64,22 @@ DECIMALS = ("latitude", "longitude")
 # --- permissions -------------------------------------------------------------------------
 
 
-def can_moderate(user):
+def can_moderate(user: User | AnonymousUser | None) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("network.moderate_actor"))
 
 
-def is_actor_admin(user, actor):
+def is_actor_admin(user: User | AnonymousUser | None, actor: Actor) -> bool:
     if not (user and user.is_authenticated):
         return False
     return Membership.objects.admins().filter(actor=actor, user=user).exists()
 
 
-def _require_admin(user, actor):
+def _require_admin(user: User | AnonymousUser | None, actor: Actor) -> None:
     if not (is_actor_admin(user, actor) or can_moderate(user)):
         raise PermissionDenied(_("Only the actor's administrators can do this."))
 
 
-def _require_moderator(user):
+def _require_moderator(user: User | AnonymousUser | None) -> None:
     if not can_moderate(user):
         raise PermissionDenied(_("Only moderators can do this."))
 
@@ -84,11 +93,11 @@ NOT_APPROVED = "actor_not_approved"
 WAITING_FOR_REVIEW = (ActorStatus.PENDING, ActorStatus.DUPLICATE)
 
 
-def actor_may_act(actor):
+def actor_may_act(actor: Actor) -> bool:
     return actor.status == ActorStatus.PUBLISHED
 
 
-def not_approved_message(actor, status=None):
+def not_approved_message(actor: Actor, status: str | None = None) -> str:
     """Why ``actor`` may not act yet, in the reader's language."""
     status = status or actor.status
     if status == ActorStatus.ARCHIVED:
@@ -108,7 +117,7 @@ def not_approved_message(actor, status=None):
     ) % {"name": actor.name}
 
 
-def require_approved_actor(actor):
+def require_approved_actor(actor: Actor) -> None:
     """Refuse to act for an actor that is not published, as stored now (the instance the
     caller holds may be older than a moderator's decision)."""
     status = Actor.objects.filter(pk=actor.pk).values_list("status", flat=True).first()
@@ -119,9 +128,9 @@ def require_approved_actor(actor):
 # --- values <-> JSON for proposals -------------------------------------------------------
 
 
-def serialize_values(values):
+def serialize_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Form values (model instances, decimals, querysets) as the JSON a proposal stores."""
-    data = {}
+    data: dict[str, Any] = {}
     for name in Actor.PUBLIC_FIELDS:
         if name not in values:
             continue
@@ -137,14 +146,14 @@ def serialize_values(values):
     return data
 
 
-def current_values(actor):
+def current_values(actor: Actor) -> dict[str, Any]:
     """What the actor holds now, in the proposal's JSON shape."""
     values = {name: getattr(actor, name) for name in Actor.PUBLIC_FIELDS if name != "sectors"}
     values["sectors"] = list(actor.sectors.all())
     return serialize_values(values)
 
 
-def _apply_values(actor, data):
+def _apply_values(actor: Actor, data: Mapping[str, Any]) -> list[int] | None:
     """Set proposal values on an actor (unsaved); returns the sector ids to set after save."""
     sectors = None
     for name, value in data.items():
@@ -178,7 +187,7 @@ RESERVED_SLUGS = {
 }
 
 
-def unique_slug(name, *, exclude_pk=None):
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:200] or "acteur"
     if base in RESERVED_SLUGS:
         base = f"{base}-ess"
@@ -196,7 +205,14 @@ def unique_slug(name, *, exclude_pk=None):
 # --- actors ------------------------------------------------------------------------------
 
 
-def actor_create(*, user, values, private=None, status=ActorStatus.PENDING):
+def actor_create(
+    *,
+    user: User | AnonymousUser | None,
+    values: Mapping[str, Any],
+    private: Mapping[str, Any] | None = None,
+    # A TextChoices member: a tuple to mypy without django-stubs (see [tool.mypy]).
+    status: str = ActorStatus.PENDING,  # type: ignore[assignment]
+) -> Actor:
     """A signed-in person registers an actor: it waits for a moderator, and they become
     its administrator. ``values`` holds public fields, ``private`` the private contact."""
     if not (user and user.is_authenticated):
@@ -223,7 +239,7 @@ def actor_create(*, user, values, private=None, status=ActorStatus.PENDING):
     return actor
 
 
-def _flag_if_duplicate(actor):
+def _flag_if_duplicate(actor: Actor) -> None:
     """A new actor that looks like one already in the directory waits as a potential
     duplicate, for a moderator to decide."""
     from .dedupe import DuplicateIndex, Entry
@@ -244,7 +260,13 @@ def _flag_if_duplicate(actor):
         actor.refresh_from_db(fields=["status", "duplicate_of"])
 
 
-def actor_update(*, actor, user, values, private=None):
+def actor_update(
+    *,
+    actor: Actor,
+    user: User,
+    values: Mapping[str, Any],
+    private: Mapping[str, Any] | None = None,
+) -> ActorChange | None:
     """An actor admin changes their actor.
 
     Private contact data is never public: it is saved at once. For an actor not published
@@ -293,7 +315,7 @@ def actor_update(*, actor, user, values, private=None):
         return change
 
 
-def actor_approve(*, actor, user):
+def actor_approve(*, actor: Actor, user: User) -> Actor:
     """A moderator publishes a new actor (pending, or a duplicate found to be none)."""
     _require_moderator(user)
     with transaction.atomic():
@@ -313,7 +335,7 @@ def actor_approve(*, actor, user):
     return actor
 
 
-def actor_reject(*, actor, user, note=""):
+def actor_reject(*, actor: Actor, user: User, note: str = "") -> Actor:
     """A moderator sends a new actor back to its admins as a draft."""
     _require_moderator(user)
     with transaction.atomic():
@@ -326,7 +348,7 @@ def actor_reject(*, actor, user, note=""):
     return actor
 
 
-def actor_archive(*, actor, user):
+def actor_archive(*, actor: Actor, user: User) -> None:
     _require_admin(user, actor)
     with transaction.atomic():
         Actor.objects.filter(pk=actor.pk).update(
@@ -335,7 +357,7 @@ def actor_archive(*, actor, user):
         content_changed("directory")
 
 
-def change_approve(*, change, user):
+def change_approve(*, change: ActorChange, user: User) -> ActorChange:
     """A moderator approves a proposal: its values go to the actor, in one transaction."""
     _require_moderator(user)
     with transaction.atomic():
@@ -358,7 +380,7 @@ def change_approve(*, change, user):
     return change
 
 
-def change_reject(*, change, user, note=""):
+def change_reject(*, change: ActorChange, user: User, note: str = "") -> ActorChange:
     _require_moderator(user)
     with transaction.atomic():
         change = ActorChange.objects.select_for_update().get(pk=change.pk)
@@ -374,7 +396,7 @@ def change_reject(*, change, user, note=""):
 # --- memberships -------------------------------------------------------------------------
 
 
-def membership_request(*, actor, user):
+def membership_request(*, actor: Actor, user: User | AnonymousUser | None) -> Membership:
     """A signed-in person asks to join a published actor; its admins decide."""
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Log in to join an actor."))
@@ -391,7 +413,14 @@ def membership_request(*, actor, user):
     return membership
 
 
-def membership_decide(*, membership, user, approve, role=Membership.Role.MEMBER):
+def membership_decide(
+    *,
+    membership: Membership,
+    user: User,
+    approve: bool,
+    # A TextChoices member: a tuple to mypy without django-stubs (see [tool.mypy]).
+    role: str = Membership.Role.MEMBER,  # type: ignore[assignment]
+) -> Membership:
     _require_admin(user, membership.actor)
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -409,7 +438,7 @@ def membership_decide(*, membership, user, approve, role=Membership.Role.MEMBER)
     return membership
 
 
-def umbrella_join_request(*, umbrella, member, user):
+def umbrella_join_request(*, umbrella: Actor, member: Actor, user: User) -> UmbrellaMembership:
     """An actor's admin asks that their actor join an umbrella network; the umbrella's
     admins are told. A request already waiting, or a membership already approved, is not
     sent again; one that was declined may be."""
@@ -448,7 +477,7 @@ def umbrella_join_request(*, umbrella, member, user):
     return link
 
 
-def umbrella_decide(*, link, user, approve):
+def umbrella_decide(*, link: UmbrellaMembership, user: User, approve: bool) -> UmbrellaMembership:
     """The umbrella's admins (not the joining actor's) approve or decline a member; whoever
     asked is told."""
     _require_admin(user, link.umbrella)
@@ -470,7 +499,16 @@ def umbrella_decide(*, link, user, approve):
 # --- needs and offers --------------------------------------------------------------------
 
 
-def need_offer_create(*, actor, user, kind, category, title, description="", expires_on):
+def need_offer_create(
+    *,
+    actor: Actor,
+    user: User,
+    kind: str,
+    category: str,
+    title: str,
+    description: str = "",
+    expires_on: dt.date,
+) -> NeedOffer:
     _require_admin(user, actor)
     require_approved_actor(actor)
     if expires_on < timezone.localdate():
@@ -488,7 +526,7 @@ def need_offer_create(*, actor, user, kind, category, title, description="", exp
     return item
 
 
-def need_offer_delete(*, item, user):
+def need_offer_delete(*, item: NeedOffer, user: User) -> None:
     _require_admin(user, item.actor)
     item.delete()
 
@@ -496,11 +534,11 @@ def need_offer_delete(*, item, user):
 # --- duplicates --------------------------------------------------------------------------
 
 
-def not_duplicate_pair(a_pk, b_pk):
+def not_duplicate_pair(a_pk: int, b_pk: int) -> tuple[int, int]:
     return (a_pk, b_pk) if a_pk < b_pk else (b_pk, a_pk)
 
 
-def actor_mark_not_duplicate(*, actor, user):
+def actor_mark_not_duplicate(*, actor: Actor, user: User) -> Actor:
     """A moderator says a flagged actor is not a duplicate: the pair is remembered, so that
     detection never flags it again, and the actor goes back to the review queue."""
     _require_moderator(user)
@@ -520,13 +558,13 @@ def actor_mark_not_duplicate(*, actor, user):
     return actor
 
 
-def actor_flag_duplicate(*, actor, of):
+def actor_flag_duplicate(*, actor: Actor, of: Actor) -> bool:
     """Detection (import, scan) flags a potential duplicate; a published actor stays public
     but is listed for moderators, others wait in the queue as duplicates."""
     first, second = not_duplicate_pair(actor.pk, of.pk)
     if NotDuplicate.objects.filter(first_id=first, second_id=second).exists():
         return False
-    fields = {"duplicate_of": of}
+    fields: dict[str, Any] = {"duplicate_of": of}
     if actor.status in (ActorStatus.PENDING, ActorStatus.DRAFT):
         fields["status"] = ActorStatus.DUPLICATE
     Actor.objects.filter(pk=actor.pk).update(**fields)
@@ -537,11 +575,11 @@ def actor_flag_duplicate(*, actor, of):
 # --- keeping entries alive ---------------------------------------------------------------
 
 
-def confirmation_token(actor):
+def confirmation_token(actor: Actor) -> str:
     return signing.dumps({"actor": actor.pk}, salt=CONFIRM_SALT)
 
 
-def actor_confirm_current(*, token):
+def actor_confirm_current(*, token: str) -> Actor:
     """The one-click "still up to date" link from the yearly mail. Raises ValidationError
     for a link that is forged or too old."""
     try:
@@ -560,7 +598,7 @@ def actor_confirm_current(*, token):
     return actor
 
 
-def reminders_send(*, now=None):
+def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Once a year per actor, ask its admins whether the entry is still right; flag entries
     nobody confirmed after the reminder. Safe to run twice: the sent date and the
     notification key (actor and year of the reminder) keep it to one mail."""

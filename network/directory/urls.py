@@ -20,6 +20,7 @@ urlpatterns = [
     path("memberships/<int:pk>/decide/", views.membership_decide, name="membership_decide"),
     path("umbrella-requests/<int:pk>/decide/", views.umbrella_decide, name="umbrella_decide"),
     path("needs/<int:pk>/delete/", views.need_delete, name="need_delete"),
+    path("follows/<int:pk>/remove/", views.follow_remove, name="follow_remove"),
     path("<slug:slug>/", views.actor_profile, name="actor"),
     path("<slug:slug>/edit/", views.actor_edit, name="edit"),
     path("<slug:slug>/join/", views.actor_join, name="join"),

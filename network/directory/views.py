@@ -19,11 +19,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from website.addresses import absolute_url
 from website.cache import KeptCountPaginator, conditional_on, public_page
 from website.forms import errors_to_form
+from website.notifications import subscribers
 from website.ratelimit import rate_limit
 
-from . import selectors, services
+from . import follows, selectors, services
 from .forms import ActorForm, DirectoryFilterForm, NeedOfferForm, UmbrellaJoinForm
-from .models import Actor, ActorChange, Membership, NeedOffer, NeedOfferCategory, UmbrellaMembership
+from .models import (
+    Actor,
+    ActorChange,
+    Follow,
+    Membership,
+    NeedOffer,
+    NeedOfferCategory,
+    UmbrellaMembership,
+)
 
 ACTORS_PER_PAGE = 20
 
@@ -468,3 +477,22 @@ def confirm(request, token):
             request, "network/confirm.html", {"error": " ".join(error.messages)}, status=400
         )
     return render(request, "network/confirm.html", {"actor": actor})
+
+
+@require_POST
+def follow_remove(request, pk):
+    """Stop following a sector or a territory, signed in or with the link of one's preferences
+    (the list of what one follows is ``events``' section of the preferences page)."""
+    token = request.POST.get("token")
+    subscriber = subscribers.subscriber_acting(request, token)
+    follow = get_object_or_404(Follow, pk=pk)
+    if subscriber is None:
+        raise Http404
+    try:
+        follows.follow_remove(follow=follow, subscriber=subscriber)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("You no longer follow it."))
+    if token:
+        return redirect("notifications:preferences_token", token=token)
+    return redirect("notifications:preferences")

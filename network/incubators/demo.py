@@ -70,7 +70,7 @@ PROGRAMMES = [
         "Porteuses et porteurs de projet",
         "Projet d’utilité sociale implanté en Loire-Atlantique, au stade de l’idée ou du "
         "prototype.",
-        "Six mois pour passer de l’idée au lancement : ateliers collectifs, mentorat par des "
+        "Six mois pour passer de l’idée au lancement\u00a0: ateliers collectifs, mentorat par des "
         "dirigeants de l’ESS et rendez-vous d’expertise.",
     ),
     (

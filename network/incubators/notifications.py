@@ -12,15 +12,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events.subscriptions import topic_subscribers
+from network.directory.follows import followers
 from website.addresses import absolute_url
 from website.notifications import registry
 from website.notifications.mails import mail
-from website.notifications.models import Subscriber
-from website.notifications.services import notification_create
 from website.notifications.subscribers import (
     add_unsubscribe_headers,
-    digest_add,
+    announce,
     mail_links,
     recipient_preferences,
     subscriber_of,
@@ -40,28 +38,19 @@ def call_subscribers(call):
     of call alerts."""
     programme = call.programme
     territory = programme.territory or programme.actor.territory
-    return topic_subscribers(
+    return followers(
         sectors=list(programme.sectors.all()), territories=[territory] if territory else []
     ).exclude(call_alert_opt_out__isnull=False)
 
 
 def _notify(call, kind, key):
-    immediate, digest = [], []
-    for subscriber in call_subscribers(call).only("pk", "email", "frequency"):
-        if subscriber.frequency == Subscriber.Frequency.IMMEDIATE:
-            immediate.append(subscriber.email)
-        else:
-            digest.append(subscriber)
-    if immediate:
-        notification_create(
-            kind=kind,
-            key=key,
-            recipients=immediate,
-            payload={"call": call.pk, "closes_at": call.closes_at and call.closes_at.isoformat()},
-        )
-    if digest:
-        digest_add(subscribers=digest, kind=kind, object_id=call.pk)
-    return len(immediate) + len(digest)
+    return announce(
+        kind=kind,
+        key=key,
+        recipients=call_subscribers(call).only("pk", "user_id", "email", "frequency"),
+        object_id=call.pk,
+        payload={"call": call.pk, "closes_at": call.closes_at and call.closes_at.isoformat()},
+    )
 
 
 def call_opened_notify(*, call):

@@ -2,7 +2,11 @@
 calendar feed: public programmes only, with the joins their callers need (the number of
 queries does not grow with the number of calls)."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
@@ -12,19 +16,25 @@ from network.directory.selectors import with_descendants
 
 from .models import Call, CallAlertOptOut, CallState, Programme, SupportKind
 
+if TYPE_CHECKING:
+    from network.directory.models import Actor
+    from website.notifications.models import Subscriber
+
+    from .models import CallQuerySet, ProgrammeQuerySet
+
 # A feed keeps a closed call's deadline this long after it passed.
 FEED_KEEPS_CLOSED = dt.timedelta(days=90)
 
 
-def public_programmes():
+def public_programmes() -> ProgrammeQuerySet:
     return Programme.objects.public()
 
 
-def public_calls():
+def public_calls() -> CallQuerySet:
     return Call.objects.filter(programme__in=public_programmes())
 
 
-def _programme_filters(filters):
+def _programme_filters(filters: Mapping[str, Any]) -> Q:
     """Conditions on a programme from the listing's filters (sector and territory include what
     lies below them in their trees; a programme without a territory is the incubator's)."""
     condition = Q()
@@ -46,7 +56,9 @@ def _programme_filters(filters):
     return condition
 
 
-def calls_for_listing(*, filters=None, now=None):
+def calls_for_listing(
+    *, filters: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+) -> CallQuerySet:
     """Calls of public programmes matching the filters, with their ``state``: those open now
     first, then coming ones, then closed ones; by deadline in each (permanent calls last)."""
     filters = filters or {}
@@ -68,7 +80,7 @@ def calls_for_listing(*, filters=None, now=None):
     )
 
 
-def programmes_for_listing(*, filters=None):
+def programmes_for_listing(*, filters: Mapping[str, Any] | None = None) -> ProgrammeQuerySet:
     filters = filters or {}
     return (
         public_programmes()
@@ -79,7 +91,7 @@ def programmes_for_listing(*, filters=None):
     )
 
 
-def programme_for_page(*, slug, now=None):
+def programme_for_page(*, slug: str, now: dt.datetime | None = None) -> Programme | None:
     """A public programme with its calls (and their state), or None."""
     return (
         public_programmes()
@@ -98,7 +110,7 @@ def programme_for_page(*, slug, now=None):
     )
 
 
-def call_for_page(*, programme_slug, pk, now=None):
+def call_for_page(*, programme_slug: str, pk: int, now: dt.datetime | None = None) -> Call | None:
     return (
         public_calls()
         .with_state(now)
@@ -109,7 +121,7 @@ def call_for_page(*, programme_slug, pk, now=None):
     )
 
 
-def calls_for_feed(*, filters=None):
+def calls_for_feed(*, filters: Mapping[str, Any] | None = None) -> CallQuerySet:
     """Calls whose deadlines a calendar shows: those with a closing or pre-deposit date."""
     return (
         calls_for_listing(filters=filters)
@@ -119,7 +131,7 @@ def calls_for_feed(*, filters=None):
     )
 
 
-def open_calls_of(actor, now=None):
+def open_calls_of(actor: Actor, now: dt.datetime | None = None) -> list[Call]:
     """An incubator's calls people can apply to, for its profile."""
     return list(
         public_calls()
@@ -130,6 +142,6 @@ def open_calls_of(actor, now=None):
     )
 
 
-def subscriber_call_alerts(subscriber):
+def subscriber_call_alerts(subscriber: Subscriber) -> bool:
     """Whether a mail subscriber receives the alerts of calls, for their export."""
     return not CallAlertOptOut.objects.filter(subscriber=subscriber).exists()

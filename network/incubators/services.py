@@ -5,9 +5,13 @@ The state of a call (coming, open, closing soon, closed) is never stored: it is 
 its dates by ``CallQuerySet.with_state`` (network.models), the one place of that rule.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import logging
 import zoneinfo
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,11 +20,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events import wording
 from network.directory.services import can_moderate, is_actor_admin, require_approved_actor
-from website.addresses import absolute_url, calendar_uid
+from website import wording
+from website.addresses import absolute_url
+from website.calendars.ical import calendar_from_vevents, vevent
+from website.calendars.uids import calendar_uid
 
 from .models import Call, CallState, Programme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+    from icalendar import Calendar
+
+    from network.directory.models import Actor, Sector
+    from website.accounts.models import User
+
+    from .models import CallQuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +76,7 @@ CALL_FIELDS = (
 )
 
 
-def local_moment(day, time, zone_name):
+def local_moment(day: dt.date, time: dt.time | None, zone_name: str) -> dt.datetime:
     """A day and an optional time written in ``zone_name``, as an aware datetime (UTC stored).
     Without a time, the end of the day."""
     return dt.datetime.combine(day, time or END_OF_DAY, tzinfo=zoneinfo.ZoneInfo(zone_name))
@@ -69,12 +85,12 @@ def local_moment(day, time, zone_name):
 # --- permissions -------------------------------------------------------------------------
 
 
-def can_manage_programmes(user, actor):
+def can_manage_programmes(user: User | AnonymousUser | None, actor: Actor) -> bool:
     """An incubator's admins (and moderators) manage its programmes and calls."""
     return actor.is_incubator and (is_actor_admin(user, actor) or can_moderate(user))
 
 
-def _require_manager(user, actor):
+def _require_manager(user: User | AnonymousUser | None, actor: Actor) -> None:
     """Who may write (an incubator's admins, moderators), and for whom: only an incubator a
     moderator approved runs programmes and calls."""
     if not can_manage_programmes(user, actor):
@@ -85,7 +101,7 @@ def _require_manager(user, actor):
 # --- programmes --------------------------------------------------------------------------
 
 
-def _unique_slug(name, *, exclude_pk=None):
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:200] or "programme"
     if base == "manage":  # the managing pages' address
         base = "manage-programme"
@@ -96,7 +112,9 @@ def _unique_slug(name, *, exclude_pk=None):
 
 
 @transaction.atomic
-def programme_create(*, user, actor, values, sectors=()):
+def programme_create(
+    *, user: User, actor: Actor, values: Mapping[str, Any], sectors: Iterable[Sector] = ()
+) -> Programme:
     _require_manager(user, actor)
     programme = Programme(actor=actor, **{k: v for k, v in values.items() if k in PROGRAMME_FIELDS})
     programme.slug = _unique_slug(programme.name)
@@ -107,7 +125,13 @@ def programme_create(*, user, actor, values, sectors=()):
 
 
 @transaction.atomic
-def programme_update(*, user, programme, values, sectors=None):
+def programme_update(
+    *,
+    user: User,
+    programme: Programme,
+    values: Mapping[str, Any],
+    sectors: Iterable[Sector] | None = None,
+) -> Programme:
     _require_manager(user, programme.actor)
     for name, value in values.items():
         if name in PROGRAMME_FIELDS:
@@ -122,14 +146,14 @@ def programme_update(*, user, programme, values, sectors=None):
 # --- calls -------------------------------------------------------------------------------
 
 
-def _announce_after_commit(call, now=None):
+def _announce_after_commit(call: Call, now: dt.datetime | None = None) -> None:
     """A call already open when saved is announced at once after commit; one still coming
     is found by the periodic ``calls_announce_due`` when its time comes."""
     now = now or timezone.now()
     if call.opens_at <= now and (call.closes_at is None or call.closes_at > now):
         from .tasks import announce_call
 
-        def announce():
+        def announce() -> None:
             try:
                 announce_call.delay(call.pk)
             except Exception:  # noqa: BLE001 - the broker is down: calls_alert announces it
@@ -139,7 +163,7 @@ def _announce_after_commit(call, now=None):
 
 
 @transaction.atomic
-def call_create(*, user, programme, values):
+def call_create(*, user: User, programme: Programme, values: Mapping[str, Any]) -> Call:
     _require_manager(user, programme.actor)
     call = Call(programme=programme, **{k: v for k, v in values.items() if k in CALL_FIELDS})
     call.full_clean()
@@ -149,7 +173,7 @@ def call_create(*, user, programme, values):
 
 
 @transaction.atomic
-def call_update(*, user, call, values):
+def call_update(*, user: User, call: Call, values: Mapping[str, Any]) -> Call:
     call = Call.objects.select_for_update().select_related("programme__actor").get(pk=call.pk)
     _require_manager(user, call.programme.actor)
     before = {name: getattr(call, name) for name in CALENDAR_FIELDS}
@@ -171,17 +195,17 @@ def call_update(*, user, call, values):
 # --- alerts ------------------------------------------------------------------------------
 
 
-def _alertable(now):
+def _alertable(now: dt.datetime) -> CallQuerySet:
     """Calls of public programmes that people can apply to at ``now``."""
     return Call.objects.filter(programme__in=Programme.objects.public()).open_now(now)
 
 
-def calls_due_for_announcement(now=None):
+def calls_due_for_announcement(now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(_alertable(now).filter(announced_at__isnull=True).values_list("pk", flat=True))
 
 
-def calls_due_for_reminder(now=None):
+def calls_due_for_reminder(now: dt.datetime | None = None) -> list[int]:
     """Calls closing within REMIND_BEFORE_CLOSING, not yet reminded of this closing date.
 
     A call announced when it was already that close is not reminded: the announcement said
@@ -199,7 +223,7 @@ def calls_due_for_reminder(now=None):
 
 
 @transaction.atomic
-def call_announce(*, call_id, now=None):
+def call_announce(*, call_id: int, now: dt.datetime | None = None) -> bool:
     """Tell the call's followers that it opened, once: the row is claimed by a conditional
     update, so a second run (or a concurrent one) finds it announced and does nothing."""
     from .notifications import call_opened_notify
@@ -213,7 +237,7 @@ def call_announce(*, call_id, now=None):
 
 
 @transaction.atomic
-def call_remind(*, call_id, now=None):
+def call_remind(*, call_id: int, now: dt.datetime | None = None) -> bool:
     """Remind the call's followers that it closes soon, once per closing date."""
     from .notifications import call_closing_notify
 
@@ -232,7 +256,7 @@ def call_remind(*, call_id, now=None):
     return True
 
 
-def _loaded(call_id):
+def _loaded(call_id: int) -> Call:
     return (
         Call.objects.select_related("programme__actor__territory", "programme__territory")
         .prefetch_related("programme__sectors")
@@ -240,7 +264,7 @@ def _loaded(call_id):
     )
 
 
-def calls_alert(*, now=None):
+def calls_alert(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic task's work: announce calls that opened, remind those closing soon.
     Safe to run twice: each call is claimed once per alert."""
     now = now or timezone.now()
@@ -249,7 +273,7 @@ def calls_alert(*, now=None):
     return {"announced": announced, "reminded": reminded}
 
 
-def call_state(call, now=None):
+def call_state(call: Call, now: dt.datetime | None = None) -> CallState | None:
     """The state of one call, from the same rule the listings use."""
     now = now or timezone.now()
     row = Call.objects.with_state(now).filter(pk=call.pk).values_list("state", flat=True).first()
@@ -263,7 +287,9 @@ def call_state(call, now=None):
 # Paris", never "12 décembre 00:59 (Europe/Paris)".
 
 
-def moment_for_reader(moment, zone, reader_zone):
+def moment_for_reader(
+    moment: dt.datetime, zone: str | dt.tzinfo, reader_zone: str | dt.tzinfo | None
+) -> str:
     """One moment (a deadline: no end) in ``zone``, then in ``reader_zone`` when its clock
     differs, with the words of ``events.wording``; the reader's day is left out when it is
     the same. ``wording.when_for_reader`` says spans; this is its counterpart for a moment."""
@@ -288,13 +314,13 @@ def moment_for_reader(moment, zone, reader_zone):
     }
 
 
-def machine_time(moment, zone):
+def machine_time(moment: dt.datetime, zone: str | dt.tzinfo) -> dt.datetime:
     """A moment for ``<time datetime>``: in ``zone``, whole seconds (HTML allows no more than
     three decimals)."""
     return timezone.localtime(moment, zoneinfo.ZoneInfo(str(zone))).replace(microsecond=0)
 
 
-def with_dates_for_reader(calls, reader_zone):
+def with_dates_for_reader(calls: Iterable[Call], reader_zone: str | dt.tzinfo | None) -> list[Call]:
     """``calls`` as a list, each with ``dates_told``: its opening, pre-deposit and closing
     (those it has) as ``{"machine": ..., "words": ...}`` for ``reader_zone``."""
     calls = list(calls)
@@ -317,21 +343,17 @@ def with_dates_for_reader(calls, reader_zone):
 # --- calendar ----------------------------------------------------------------------------
 
 
-def deadline_uid(call, which):
+def deadline_uid(call: Call, which: str) -> str:
     """Stable UIDs from the call's stored UUID: one for its closing, one for its pre-deposit."""
     return calendar_uid(f"call-{call.uid}-{which}")
 
 
-def deadlines_calendar(calls, *, request=None):
+def deadlines_calendar(calls: Iterable[Call], *, request: HttpRequest | None = None) -> Calendar:
     """A VCALENDAR with one VEVENT per closing date and per pre-deposit date of ``calls``.
 
     A deadline is a moment, written in UTC: DTSTART without DTEND (RFC 5545 3.6.1: it ends
     when it starts). SEQUENCE is the call's, bumped when its dates change.
     """
-    from icalendar import Event
-
-    from events.ical import calendar_from_vevents
-
     vevents = []
     for call in calls:
         url = absolute_url(call.get_absolute_url())
@@ -352,20 +374,22 @@ def deadlines_calendar(calls, *, request=None):
         ):
             if moment is None:
                 continue
-            vevent = Event()
-            vevent.add("uid", deadline_uid(call, which))
-            vevent.add("dtstamp", call.updated_at.astimezone(dt.UTC))
-            vevent.add("sequence", call.sequence)
-            vevent.add("summary", label % {"title": call.title, "actor": actor})
-            vevent.add("dtstart", moment.astimezone(dt.UTC))
             # The calendar shows DTSTART in its owner's zone; the description keeps the
             # call's own (a feed has no reader to add: it is the same for everybody).
             when = moment_for_reader(moment, call.time_zone, None)
-            vevent.add(
-                "description",
-                "\n".join((told % {"when": when}, _("How to apply: %(url)s") % {"url": url})),
+            description = (told % {"when": when}, _("How to apply: %(url)s") % {"url": url})
+            vevents.append(
+                vevent(
+                    deadline_uid(call, which),
+                    dtstamp=call.updated_at,
+                    sequence=call.sequence,
+                    properties=[
+                        ("summary", label % {"title": call.title, "actor": actor}),
+                        ("dtstart", moment.astimezone(dt.UTC)),
+                        ("description", "\n".join(description)),
+                        ("url", url),
+                        ("categories", [call.programme.name]),
+                    ],
+                )
             )
-            vevent.add("url", url)
-            vevent.add("categories", [call.programme.name])
-            vevents.append(vevent)
     return calendar_from_vevents(vevents, name=_("Deadlines of incubators' calls"))

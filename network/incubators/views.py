@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import wording
-from events.feeds import _calendar_response  # the platform's one conditional-GET answer
 from network.directory.models import Actor
+from website import wording
 from website.cache import public_page
+from website.calendars.responses import calendar_response
 from website.forms import errors_to_form
 from website.notifications import subscribers
 
@@ -114,7 +114,7 @@ def calls_feed(request):
     form = CallFilterForm(request.GET)
     calls = list(selectors.calls_for_feed(filters=form.filters))
     stamps = sorted((call.pk, call.sequence, call.updated_at.isoformat()) for call in calls)
-    return _calendar_response(
+    return calendar_response(
         request,
         validators=(sorted(request.GET.lists()), stamps),
         last_modified=max((call.updated_at for call in calls), default=None),

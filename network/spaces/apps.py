@@ -12,10 +12,12 @@ class SpacesConfig(AppConfig):
     def ready(self):
         from website import registry
         from website.cache import register_scope
+        from website.calendars.feeds import personal_feed_source
 
-        from . import api, models, selectors, services
+        from . import api, feeds, models, selectors, services
 
         register_scope("spaces", models.Space, models.OpeningHours, models.Closure, models.Booking)
         registry.api_router("/", api.router)
         registry.personal_data("bookings", selectors.personal_data)
         registry.before_account_deletion(services.bookings_cancel_ahead)
+        personal_feed_source(feeds.bookings_feed_part)

@@ -11,9 +11,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events.wording import duration_in_words
 from network.directory.forms import territory_filter_field
 from network.directory.selectors import actors_waiting_of
+from website.wording import duration_in_words
 
 from .models import Space
 from .services import Repeat, actors_for_booking

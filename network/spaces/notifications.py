@@ -1,7 +1,8 @@
 """What people hear about bookings, through the platform's outbox: managers learn of new
 requests; requesters learn of confirmation (with a calendar invite, METHOD:REQUEST), refusal,
-and cancellation (METHOD:CANCEL). The calendar parts go through events/ical.py's wrapper, so
-they carry the same PRODID, VTIMEZONE handling and MIME shape as event invites.
+and cancellation (METHOD:CANCEL). The calendar parts are made by the one serialiser
+(``website.calendars``), so they carry the same PRODID, VTIMEZONE handling and MIME shape as
+event invites.
 
 One UID per iTIP message (RFC 5546: clients show a message with several UIDs as one event). A
 single booking is its own VEVENT, with its stored UID. A series is, for its requester, ONE
@@ -23,14 +24,14 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from icalendar import Event, vCalAddress, vRecur
 
-from events import ical
-from events.notifications import InviteEmail
-from website.addresses import absolute_url, calendar_uid
-from website.notifications.models import Delivery, Notification
+from website.addresses import absolute_url
+from website.calendars import ical
+from website.calendars.ical import CANCEL, address, vevent
+from website.calendars.mail import InviteEmail
+from website.calendars.uids import calendar_uid
 from website.notifications.registry import renderer
-from website.notifications.services import notification_create
+from website.notifications.services import notification_create, pending_supersede
 
 from .models import Booking
 
@@ -100,17 +101,9 @@ def booking_decided_notify(*, bookings, delay=SERIES_UPDATE_DELAY):
 
 def _series_confirmed_notify(booking, *, delay):
     series = str(booking.series)
-    waiting = Delivery.objects.filter(
-        notification__kind=CONFIRMED,
-        notification__payload__series=series,
-        status=Delivery.Status.PENDING,
-    )
     announced = {booking.pk}
-    for payload in Notification.objects.filter(deliveries__in=waiting).values_list(
-        "payload", flat=True
-    ):
+    for payload in pending_supersede(kind=CONFIRMED, payload={"series": series}):
         announced.update(payload.get("bookings", []))
-    waiting.update(status=Delivery.Status.SUPERSEDED)
     sequence = Booking.objects.filter(series=booking.series).aggregate(total=Sum("sequence"))
     notification_create(
         kind=CONFIRMED,
@@ -160,51 +153,64 @@ def booking_reminder_notify(*, booking):
 
 def organiser(space):
     """ORGANIZER as RFC 5546 wants it: a bare mailto URI, the name in CN."""
-    address = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
-    address.params["CN"] = space.owner_name or space.name
-    return address
+    return address(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], space.owner_name or space.name)
 
 
 def booking_vevent(
-    booking, *, dtstamp, method=None, attendee_email=None, attendee_name="", status=None
+    booking,
+    *,
+    dtstamp,
+    method=None,
+    attendee_email=None,
+    attendee_name="",
+    status=None,
+    summary=None,
 ):
     """One booked date as a VEVENT: the same UID and SEQUENCE in invites and feeds.
 
     Invites pass the recipient (the one ATTENDEE) and the iTIP method; feeds pass neither and
-    may pass ``status`` (TENTATIVE for a request waiting for a manager). A date of a series
-    has its own UID here, which only a space's feed uses: its requester sees the series as
-    one VEVENT (``series_vevents``).
+    may pass ``status`` (TENTATIVE for a request waiting for a manager) and ``summary`` (a
+    space's feed names the actor). A date of a series has its own UID here, which only a
+    space's feed uses: its requester sees the series as one VEVENT (``series_vevents``).
     """
-    vevent = Event()
-    vevent.add("uid", booking.uid)  # the stored one: icalendar must not invent it
-    vevent.add("dtstamp", dtstamp.astimezone(dt.UTC))
-    vevent.add("sequence", booking.sequence)
-    vevent.add("dtstart", booking.start.astimezone(dt.UTC))
-    vevent.add("dtend", booking.end.astimezone(dt.UTC))
-    _describe(vevent, booking, attendee_email=attendee_email, attendee_name=attendee_name)
     if status is None:
-        status = "CANCELLED" if method == ical.CANCEL else "CONFIRMED"
-    vevent.add("status", status)
-    return vevent
+        status = "CANCELLED" if method == CANCEL else "CONFIRMED"
+    return vevent(
+        booking.uid,  # the stored one
+        dtstamp=dtstamp,
+        sequence=booking.sequence,
+        properties=[
+            ("dtstart", booking.start.astimezone(dt.UTC)),
+            ("dtend", booking.end.astimezone(dt.UTC)),
+            *_described(
+                booking,
+                attendee_email=attendee_email,
+                attendee_name=attendee_name,
+                summary=summary,
+            ),
+            ("status", status),
+        ],
+    )
 
 
-def _describe(vevent, booking, *, attendee_email=None, attendee_name=""):
-    """What every VEVENT of a booking carries besides its identity, times and status."""
-    vevent.add("summary", f"{booking.space.name} · {booking.purpose}")
+def _described(booking, *, attendee_email=None, attendee_name="", summary=None):
+    """What every VEVENT of a booking carries besides its identity, times and status, as
+    (name, value) pairs in a stable order."""
+    properties = [("summary", summary or f"{booking.space.name} · {booking.purpose}")]
     url = absolute_url(booking.get_absolute_url())
-    vevent.add("description", f"{booking.purpose}\n\n{url}")
+    properties.append(("description", f"{booking.purpose}\n\n{url}"))
     location = ", ".join(
         line.strip() for line in booking.space.address.splitlines() if line.strip()
     )
-    vevent.add("location", f"{booking.space.name}, {location}")
+    properties.append(("location", f"{booking.space.name}, {location}"))
     if booking.space.latitude is not None and booking.space.longitude is not None:
-        vevent.add("geo", (float(booking.space.latitude), float(booking.space.longitude)))
-    vevent.add("organizer", organiser(booking.space))
+        properties.append(("geo", (float(booking.space.latitude), float(booking.space.longitude))))
+    properties.append(("organizer", organiser(booking.space)))
     if attendee_email:
-        attendee = vCalAddress(f"mailto:{attendee_email}")
-        attendee.params["CN"] = attendee_name
-        attendee.params["PARTSTAT"] = "ACCEPTED"
-        vevent.add("attendee", attendee)
+        properties.append(
+            ("attendee", address(attendee_email, attendee_name or "", partstat="ACCEPTED"))
+        )
+    return properties
 
 
 # --- a series, as one recurring VEVENT ---------------------------------------------------
@@ -258,7 +264,7 @@ def _series_rule(rows, zone):
             rule.update({"BYMONTHDAY": list(range(28, last_day + 1)), "BYSETPOS": -1})
     rule["UNTIL"] = rows[-1].start.astimezone(dt.UTC)
     # Expanded the way clients expand it: dateutil, in the space's zone (wall-clock times).
-    text = vRecur(rule).to_ical().decode()
+    text = ical.rule_text(rule)
     starts = [moment.astimezone(dt.UTC) for moment in rrulestr(text, dtstart=first)]
     return rule, starts
 
@@ -287,43 +293,39 @@ def series_vevents(
     shown = sorted(confirmed + pending, key=lambda row: row.start)
     if feed and not shown:
         return []
-    if method == ical.CANCEL:
+    if method == CANCEL:
         status = "CANCELLED"
     else:
         status = "CONFIRMED" if confirmed or not pending else "TENTATIVE"
     uid, sequence = series_uid(first.series), series_sequence(rows)
-    master = Event()
-    master.add("uid", uid)
-    master.add("dtstamp", dtstamp.astimezone(dt.UTC))
-    master.add("sequence", sequence)
-    master.add("dtstart", first.start.astimezone(zone))
-    master.add("dtend", first.end.astimezone(zone))
+    properties = [
+        ("dtstart", first.start.astimezone(zone)),
+        ("dtend", first.end.astimezone(zone)),
+    ]
     if rule:
-        master.add("rrule", rule)
-    if method != ical.CANCEL:
+        properties.append(("rrule", rule))
+    if method != CANCEL:
         held = {row.start for row in shown}
         excluded = [start.astimezone(zone) for start in starts if start not in held]
         if excluded:
-            master.add("exdate", excluded)
+            properties.append(("exdate", excluded))
         # Never the case for rows made by occurrences_of; kept so that no held date is lost.
         outside = [row.start.astimezone(zone) for row in shown if row.start not in set(starts)]
         if outside:
-            master.add("rdate", outside)
-    _describe(master, first, attendee_email=attendee_email, attendee_name=attendee_name)
-    master.add("status", status)
-    vevents = [master]
+            properties.append(("rdate", outside))
+    properties += _described(first, attendee_email=attendee_email, attendee_name=attendee_name)
+    properties.append(("status", status))
+    vevents = [vevent(uid, dtstamp=dtstamp, sequence=sequence, properties=properties)]
     if status == "CONFIRMED" and pending:
         for row in pending:
-            instance = Event()
-            instance.add("uid", uid)
-            instance.add("dtstamp", dtstamp.astimezone(dt.UTC))
-            instance.add("sequence", sequence)
-            instance.add("recurrence-id", row.start.astimezone(zone))
-            instance.add("dtstart", row.start.astimezone(zone))
-            instance.add("dtend", row.end.astimezone(zone))
-            _describe(instance, row)
-            instance.add("status", "TENTATIVE")
-            vevents.append(instance)
+            instance = [
+                ("recurrence-id", row.start.astimezone(zone)),
+                ("dtstart", row.start.astimezone(zone)),
+                ("dtend", row.end.astimezone(zone)),
+                *_described(row),
+                ("status", "TENTATIVE"),
+            ]
+            vevents.append(vevent(uid, dtstamp=dtstamp, sequence=sequence, properties=instance))
     return vevents
 
 

@@ -4,8 +4,12 @@ Nothing here names who booked a slot: the public sees "booked", only the request
 administrators and the space's managers see a booking itself.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -18,11 +22,19 @@ from .models import Booking, Closure, OpeningHours, Space
 from .notifications import BOOKING_CALENDAR_RELATED
 from .services import occupation, occupations, rule_problems
 
+if TYPE_CHECKING:
+    from website.accounts.models import User
+
+    from .models import BookingQuerySet, SpaceQuerySet
+
+    # A span of time, from its start (included) to its end (excluded).
+    Interval = tuple[dt.datetime, dt.datetime]
+
 # The week view and free slots are cut in steps of this length.
 SLOT_STEP = dt.timedelta(minutes=30)
 
 
-def spaces_for_listing():
+def spaces_for_listing() -> SpaceQuerySet:
     return (
         Space.objects.active()
         .select_related("territory", "owner_territory", "owner_actor")
@@ -33,7 +45,7 @@ def spaces_for_listing():
     )
 
 
-def spaces_filtered(*, filters):
+def spaces_filtered(*, filters: Mapping[str, Any]) -> SpaceQuerySet:
     """Active spaces matching capacity, equipment, accessibility, territory (and below) and
     words, as a queryset with what listings read (a fixed number of queries)."""
     spaces = spaces_for_listing()
@@ -52,7 +64,7 @@ def spaces_filtered(*, filters):
     return spaces
 
 
-def spaces_search(*, filters, now=None):
+def spaces_search(*, filters: Mapping[str, Any], now: dt.datetime | None = None) -> list[Space]:
     """Spaces matching the filters of ``SpaceSearchForm.cleaned_data``; with a start and a
     duration, only those where that slot could be booked (rules and occupation), each with
     its problems left out. Queries: a fixed number whatever the count of spaces."""
@@ -92,7 +104,7 @@ def spaces_search(*, filters, now=None):
     return free
 
 
-def space_for_page(*, slug):
+def space_for_page(*, slug: str) -> Space:
     return spaces_for_listing().prefetch_related("managers").get(slug=slug)
 
 
@@ -102,7 +114,9 @@ class Cell:
     state: str  # "closed", "free", "booked", "past"
 
 
-def week_view(*, space, monday, now=None):
+def week_view(
+    *, space: Space, monday: dt.date, now: dt.datetime | None = None
+) -> dict[str, list[Any]]:
     """Rows of half hours (local time) by seven days: the state of each cell, for a table.
 
     A cell is "free" only if a booking of just that half hour would be taken: "booked" covers
@@ -147,7 +161,12 @@ def week_view(*, space, monday, now=None):
     return {"days": days, "rows": rows}
 
 
-def _is_open(hours, closures, local_start, local_end):
+def _is_open(
+    hours: Iterable[OpeningHours],
+    closures: Iterable[Closure],
+    local_start: dt.datetime,
+    local_end: dt.datetime,
+) -> bool:
     if any(c.starts_on <= local_start.date() <= c.ends_on for c in closures):
         return False
     return any(
@@ -158,7 +177,14 @@ def _is_open(hours, closures, local_start, local_end):
     )
 
 
-def free_slots(*, space, day, duration, now=None, limit=48):
+def free_slots(
+    *,
+    space: Space,
+    day: dt.date,
+    duration: dt.timedelta,
+    now: dt.datetime | None = None,
+    limit: int = 48,
+) -> list[Interval]:
     """Starts on ``day`` (local) where a booking of ``duration`` passes every rule and is free."""
     now = now or timezone.now()
     zone = space.zone
@@ -187,7 +213,7 @@ def free_slots(*, space, day, duration, now=None, limit=48):
     return slots
 
 
-def bookings_of(*, user):
+def bookings_of(*, user: User) -> BookingQuerySet:
     """A person's bookings and those of the actors they administer."""
     admin_of = Membership.objects.admins().filter(user=user).values("actor_id")
     return (
@@ -197,7 +223,7 @@ def bookings_of(*, user):
     )
 
 
-def manager_queue(*, user, now=None):
+def manager_queue(*, user: User, now: dt.datetime | None = None) -> dict[str, list[Booking]]:
     """Pending requests and upcoming bookings of the spaces a person manages."""
     now = now or timezone.now()
     bookings = Booking.objects.filter(end__gt=now).select_related("space", "actor", "requested_by")
@@ -209,13 +235,13 @@ def manager_queue(*, user, now=None):
     }
 
 
-def managed_spaces(*, user):
+def managed_spaces(*, user: User) -> SpaceQuerySet:
     """The spaces a person manages (every space for a superuser)."""
     spaces = Space.objects.select_related("territory").order_by("name")
     return spaces if user.is_superuser else spaces.filter(managers=user)
 
 
-def space_feed_bookings(*, space, since):
+def space_feed_bookings(*, space: Space, since: dt.datetime) -> list[Booking]:
     """The rows of a space's calendar feed: every status (the feed leaves some out, its
     validators do not), ending after ``since``."""
     return list(
@@ -229,7 +255,7 @@ def space_feed_bookings(*, space, since):
 MAX_AVAILABILITY_DAYS = 31
 
 
-def _subtract(intervals, busy):
+def _subtract(intervals: Iterable[Interval], busy: Sequence[Interval]) -> list[Interval]:
     """``intervals`` (sorted, disjoint) minus the ``busy`` ones, as (start, end) pairs."""
     free = []
     for start, end in intervals:
@@ -249,7 +275,9 @@ def _subtract(intervals, busy):
     return free
 
 
-def availability(*, space, first_day, last_day, now=None):
+def availability(
+    *, space: Space, first_day: dt.date, last_day: dt.date, now: dt.datetime | None = None
+) -> dict[str, list[Interval]]:
     """When a space is busy and when it can still be booked, from ``first_day`` to
     ``last_day`` (local dates, both included). Names nobody: a busy interval is an occupying
     booking and its buffer, whoever made it. A free interval is open (opening hours, not a
@@ -299,7 +327,7 @@ def availability(*, space, first_day, last_day, now=None):
     return {"busy": busy, "free": free}
 
 
-def awaiting_decision(bookings, *, now):
+def awaiting_decision(bookings: BookingQuerySet, *, now: dt.datetime) -> BookingQuerySet:
     """The requests of ``bookings`` a manager may still decide. A request still "pending"
     whose time or delay passed is expired, even before the periodic task writes it so
     (``network.booking.expire_requests``)."""
@@ -308,7 +336,7 @@ def awaiting_decision(bookings, *, now):
     )
 
 
-def bookings_to_decide(*, user, now=None):
+def bookings_to_decide(*, user: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The spaces a person manages (all of them for a superuser) that have requests waiting
     for a decision, as dicts of ``name``, ``slug`` and ``count``, by name. One query."""
     now = now or timezone.now()
@@ -322,7 +350,7 @@ def bookings_to_decide(*, user, now=None):
     )
 
 
-def personal_data(user):
+def personal_data(user: User) -> list[dict[str, Any]]:
     """Room bookings the person asked for, for their export."""
     return [
         {

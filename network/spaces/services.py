@@ -8,9 +8,13 @@ database's own guard (exclusion constraint or trigger, migration 0004) turns a r
 past all this into an IntegrityError, which becomes "this slot was just taken".
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.wording import duration_in_words, moment_in_words
 from network.directory.models import Actor, Membership
 from network.directory.services import actor_may_act, require_approved_actor
-from website.addresses import calendar_uid
 from website.cache import content_changed
+from website.calendars.uids import calendar_uid
+from website.wording import duration_in_words, moment_in_words
 
 from .models import Booking, Space
 from .notifications import (
@@ -35,6 +39,14 @@ from .notifications import (
     bookings_cancelled_notify,
     series_sequence,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from network.directory.models import ActorQuerySet
+    from website.accounts.models import User
+
+    from .models import BookingQuerySet, Closure, OpeningHours
 
 SLOT_TAKEN = "slot_taken"
 OVERLAP_SQLSTATE = "23P01"  # exclusion_violation
@@ -59,7 +71,7 @@ class Repeat:
 class SlotTaken(ValidationError):
     """The slot is occupied: what concurrent requesters get, one of them excepted."""
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
             message or _("This slot was just taken. Please choose another."), code=SLOT_TAKEN
         )
@@ -76,7 +88,7 @@ class Occurrence:
 # --- permissions -------------------------------------------------------------------------
 
 
-def is_manager(user, space):
+def is_manager(user: User | AnonymousUser | None, space: Space) -> bool:
     if not (user and user.is_authenticated):
         return False
     if user.is_superuser:
@@ -84,18 +96,18 @@ def is_manager(user, space):
     return space.managers.filter(pk=user.pk).exists()
 
 
-def _is_member(user, actor):
+def _is_member(user: User | AnonymousUser | None, actor: Actor) -> bool:
     if not (user and user.is_authenticated):
         return False
     return Membership.objects.active().filter(actor=actor, user=user).exists()
 
 
-def can_book_for(user, actor):
+def can_book_for(user: User | AnonymousUser | None, actor: Actor) -> bool:
     """A member books on behalf of an actor a moderator approved."""
     return actor_may_act(actor) and _is_member(user, actor)
 
 
-def can_see(user, booking):
+def can_see(user: User | AnonymousUser | None, booking: Booking) -> bool:
     """The requester, the administrators of the actor it was made for, and the space's managers."""
     if not (user and user.is_authenticated):
         return False
@@ -104,7 +116,7 @@ def can_see(user, booking):
     return Membership.objects.admins().filter(actor_id=booking.actor_id, user=user).exists()
 
 
-def _require_manager(user, space):
+def _require_manager(user: User | AnonymousUser | None, space: Space) -> None:
     if not is_manager(user, space):
         raise PermissionDenied(_("Only the managers of this space can do this."))
 
@@ -112,7 +124,14 @@ def _require_manager(user, space):
 # --- time --------------------------------------------------------------------------------
 
 
-def occurrences_of(*, space, start, end, repeat=Repeat.NONE, until=None):
+def occurrences_of(
+    *,
+    space: Space,
+    start: dt.datetime,
+    end: dt.datetime,
+    repeat: str = Repeat.NONE,
+    until: dt.date | None = None,
+) -> list[Occurrence]:
     """The dates of a request. A series keeps the local wall-clock time of its first date in
     the space's zone across daylight-saving changes (durations are recomputed per date)."""
     if not repeat:
@@ -141,14 +160,23 @@ def occurrences_of(*, space, start, end, repeat=Repeat.NONE, until=None):
     return found
 
 
-def _when(moment, space):
+def _when(moment: dt.datetime, space: Space) -> str:
     return moment_in_words(moment.astimezone(space.zone))
 
 
 # --- rules -------------------------------------------------------------------------------
 
 
-def rule_problems(*, space, start, end, attendees, now, opening_hours=None, closures=None):
+def rule_problems(
+    *,
+    space: Space,
+    start: dt.datetime,
+    end: dt.datetime,
+    attendees: int | None,
+    now: dt.datetime,
+    opening_hours: Sequence[OpeningHours] | None = None,
+    closures: Sequence[Closure] | None = None,
+) -> list[str]:
     """Every rule a date breaks, as translated sentences (empty when the date may be booked).
 
     ``opening_hours`` and ``closures`` may be passed already loaded (searches over many dates).
@@ -213,7 +241,7 @@ def rule_problems(*, space, start, end, attendees, now, opening_hours=None, clos
     return problems
 
 
-def expire_requests(*, space=None, now=None):
+def expire_requests(*, space: Space | None = None, now: dt.datetime | None = None) -> int:
     """Requests nobody decided on before they were due can no longer be approved. Like every
     change, expiry bumps the row's calendar SEQUENCE (a series' is the sum of its rows')."""
     now = now or timezone.now()
@@ -228,13 +256,13 @@ def expire_requests(*, space=None, now=None):
     return expired
 
 
-def _lock(space):
+def _lock(space: Space) -> Space:
     """Serialise every booking of one space: a row lock on PostgreSQL; on SQLite the IMMEDIATE
     transaction already holds the database's write lock."""
     return Space.objects.select_for_update().get(pk=space.pk)
 
 
-def _is_overlap(error):
+def _is_overlap(error: IntegrityError) -> bool:
     cause = error.__cause__
     return (
         getattr(cause, "sqlstate", None) == OVERLAP_SQLSTATE
@@ -243,7 +271,7 @@ def _is_overlap(error):
     )
 
 
-def _insert(booking):
+def _insert(booking: Booking) -> None:
     """Insert in a savepoint, so that a refused row leaves the transaction usable."""
     try:
         with transaction.atomic():
@@ -254,7 +282,7 @@ def _insert(booking):
         raise
 
 
-def _new_uid():
+def _new_uid() -> str:
     return calendar_uid(f"booking-{uuid.uuid4()}")
 
 
@@ -266,7 +294,9 @@ def _new_uid():
 # (stored in its occupied_until) and the new one's own, which must end before the next starts.
 
 
-def occupying_rows(spaces, *, start, end, buffer):
+def occupying_rows(
+    spaces: Iterable[Space], *, start: dt.datetime, end: dt.datetime, buffer: dt.timedelta
+) -> BookingQuerySet:
     """The occupying rows of ``spaces`` that a booking over [start, end) with ``buffer`` would
     meet; for a longer period, every row that some booking inside it could meet."""
     return (
@@ -284,18 +314,20 @@ class Occupation:
     buffer: dt.timedelta
     rows: list = dataclasses.field(default_factory=list)
 
-    def blocks(self, start, end):
+    def blocks(self, start: dt.datetime, end: dt.datetime) -> bool:
         """Whether the database would refuse a booking over [start, end)."""
         until = end + self.buffer
         return any(begins < until and start < taken_until for begins, taken_until in self.rows)
 
-    def blocked(self):
+    def blocked(self) -> list[tuple[dt.datetime, dt.datetime]]:
         """Where a new booking may not lie, as sorted (start, end) pairs: each row widened, before
         it, by the buffer the new booking would leave after itself."""
         return sorted((begins - self.buffer, taken_until) for begins, taken_until in self.rows)
 
 
-def occupations(spaces, *, start, end):
+def occupations(
+    spaces: Iterable[Space], *, start: dt.datetime, end: dt.datetime
+) -> dict[int, Occupation]:
     """Each space's ``Occupation`` over [start, end), by primary key. One query."""
     spaces = list(spaces)
     found = {space.pk: Occupation(space.buffer) for space in spaces}
@@ -310,7 +342,7 @@ def occupations(spaces, *, start, end):
     return found
 
 
-def occupation(space, *, start, end):
+def occupation(space: Space, *, start: dt.datetime, end: dt.datetime) -> Occupation:
     """The space's ``Occupation`` over [start, end). One query."""
     return occupations([space], start=start, end=end)[space.pk]
 
@@ -318,7 +350,16 @@ def occupation(space, *, start, end):
 # --- writes ------------------------------------------------------------------------------
 
 
-def booking_plan(*, space, start, end, attendees, repeat=Repeat.NONE, until=None, now=None):
+def booking_plan(
+    *,
+    space: Space,
+    start: dt.datetime,
+    end: dt.datetime,
+    attendees: int,
+    repeat: str = Repeat.NONE,
+    until: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[Occurrence]:
     """What a request would give, date by date, without writing: each date with its problems."""
     now = now or timezone.now()
     dates = occurrences_of(space=space, start=start, end=end, repeat=repeat, until=until)
@@ -346,18 +387,18 @@ def booking_plan(*, space, start, end, attendees, repeat=Repeat.NONE, until=None
 
 def booking_create(
     *,
-    space,
-    actor,
-    user,
-    start,
-    end,
-    purpose,
-    attendees,
-    repeat=Repeat.NONE,
-    until=None,
-    skip_conflicts=False,
-    now=None,
-):
+    space: Space,
+    actor: Actor,
+    user: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    purpose: str,
+    attendees: int,
+    repeat: str = Repeat.NONE,
+    until: dt.date | None = None,
+    skip_conflicts: bool = False,
+    now: dt.datetime | None = None,
+) -> list[Booking]:
     """Request a space on behalf of ``actor``: confirmed at once, or waiting for a manager.
 
     A series is all-or-nothing unless ``skip_conflicts``: then the dates that break a rule or
@@ -436,7 +477,7 @@ def booking_create(
     return created
 
 
-def _raise_for(dates, space, *, skip_conflicts):
+def _raise_for(dates: list[Occurrence], space: Space, *, skip_conflicts: bool) -> None:
     blocked = [occurrence for occurrence in dates if occurrence.problems]
     if not blocked:
         return
@@ -454,7 +495,7 @@ def _raise_for(dates, space, *, skip_conflicts):
     raise ValidationError(messages, code="series_conflicts")
 
 
-def booking_approve(*, booking, user, now=None):
+def booking_approve(*, booking: Booking, user: User, now: dt.datetime | None = None) -> Booking:
     """Confirm a request, and decline in the same transaction the requests it collides with."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -495,7 +536,9 @@ def booking_approve(*, booking, user, now=None):
     return booking
 
 
-def booking_decline(*, booking, user, reason, now=None):
+def booking_decline(
+    *, booking: Booking, user: User, reason: str, now: dt.datetime | None = None
+) -> Booking:
     if not reason.strip():
         raise ValidationError(_("Give the requester a reason."), code="reason")
     now = now or timezone.now()
@@ -512,7 +555,9 @@ def booking_decline(*, booking, user, reason, now=None):
     return booking
 
 
-def booking_cancel(*, booking, user, reason="", now=None):
+def booking_cancel(
+    *, booking: Booking, user: User, reason: str = "", now: dt.datetime | None = None
+) -> Booking:
     """The requester (or an administrator of its actor) cancels; a manager cancels with a reason."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -542,7 +587,9 @@ def booking_cancel(*, booking, user, reason="", now=None):
     return booking
 
 
-def booking_series_cancel(*, booking, user, reason="", now=None):
+def booking_series_cancel(
+    *, booking: Booking, user: User, reason: str = "", now: dt.datetime | None = None
+) -> list[Booking]:
     """Cancel every coming date of ``booking``'s series that is still active, in one
     transaction, with the permissions of ``booking_cancel``. The requester hears of it once:
     the series' CANCEL when no date of it stays in their calendar (dates already past stay),
@@ -595,7 +642,7 @@ def booking_series_cancel(*, booking, user, reason="", now=None):
     return coming
 
 
-def bookings_housekeeping(*, now=None):
+def bookings_housekeeping(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic task's work: expire requests nobody decided on in time, and remind
     requesters the day before a confirmed booking. Running it twice changes nothing more:
     each reminder is claimed by setting ``reminder_sent_at`` where it is still empty."""
@@ -616,7 +663,7 @@ def bookings_housekeeping(*, now=None):
     return {"expired": expired, "reminded": reminded}
 
 
-def actors_for_booking(user):
+def actors_for_booking(user: User | AnonymousUser | None) -> ActorQuerySet:
     """The actors a person may book on behalf of: approved ones they are a member of."""
     if not (user and user.is_authenticated):
         return Actor.objects.none()
@@ -627,7 +674,7 @@ def actors_for_booking(user):
     )
 
 
-def bookings_cancel_ahead(user):
+def bookings_cancel_ahead(user: User) -> None:
     """Before a person's account goes: cancel, as if they did, their requests and bookings that
     have not started yet (in the caller's transaction, notifications included)."""
     active = [Booking.Status.PENDING, Booking.Status.CONFIRMED]

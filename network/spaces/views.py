@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import ical
-from events.feeds import FEED_KEEPS_PAST, calendar_response
-from events.models import CalendarFeedToken
 from website import csvsafe
 from website.addresses import absolute_url
 from website.cache import public_page
+from website.calendars.ical import calendar_from_vevents
+from website.calendars.models import CalendarFeedToken
+from website.calendars.responses import FEED_KEEPS_PAST, calendar_response
 from website.ratelimit import rate_limit
 
 from . import selectors, services, usage
@@ -302,7 +302,8 @@ def spaces_manage(request):
 @require_GET
 def space_feed(request, slug, token):
     """A space's bookings for its managers' calendars, at an address made of the manager's own
-    personal feed token (events.CalendarFeedToken): regenerating it revokes this address too.
+    personal feed token (``website.calendars.models.CalendarFeedToken``): regenerating it
+    revokes this address too.
     Confirmed bookings, and requests waiting for a decision as TENTATIVE, with the UID of the
     invites. 404 unless the token's owner manages the space (or is a superuser)."""
     feed_token = CalendarFeedToken.objects.filter(token=token).select_related("user").first()
@@ -322,13 +323,16 @@ def space_feed(request, slug, token):
             status = feed_status(booking)
             if status is None:
                 continue
-            vevent = booking_vevent(booking, dtstamp=booking_changed_at(booking), status=status)
             # Managers see who booked: the actor, in the title of the entry.
-            vevent.pop("SUMMARY")
-            vevent.add("summary", f"{booking.purpose} · {booking.actor.name}")
+            vevent = booking_vevent(
+                booking,
+                dtstamp=booking_changed_at(booking),
+                status=status,
+                summary=f"{booking.purpose} · {booking.actor.name}",
+            )
             vevents.append(vevent)
         name = _("Bookings of %(space)s") % {"space": space.name}
-        return ical.calendar_from_vevents(vevents, name=name)
+        return calendar_from_vevents(vevents, name=name)
 
     return calendar_response(
         request,

@@ -8,10 +8,10 @@ than time it; ``manage.py bench_sign_up`` prints the times.
 """
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 
+from tests.factories.accounts import UserFactory
 from website import mail as site_mail
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +52,8 @@ def counting(settings, monkeypatch):
 
 
 @pytest.fixture
-def owner(django_user_model):
-    user = django_user_model.objects.create_user(email="awa@coop.example", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+def owner(db):
+    return UserFactory(email="awa@coop.example", password=PASSWORD, verified=True)
 
 
 def sign_up(client, email, capture):

@@ -55,5 +55,7 @@ def _what_the_migrations_made(request):
         return
     from django.apps import apps
 
-    migration = importlib.import_module("network.migrations.0003_legal_forms_and_moderators")
+    migration = importlib.import_module(
+        "network.directory.migrations.0003_legal_forms_and_moderators"
+    )
     migration.forwards(apps, None)

@@ -6,9 +6,10 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from events.models import EventPage
-from events.recurrence import describe_rule, series_starts
-from events.wording import format_local_start
+from events.recurrence import describe_rule
+from events.services import series_starts
 from tests.browser.conftest import AXE
+from website.wording import format_local_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

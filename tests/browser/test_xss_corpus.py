@@ -549,7 +549,7 @@ def assert_one_calendar_without_injection(body, problems, label):
 
 
 def test_text_outputs_carry_the_payloads_as_data(xss_page, live_server, written):
-    from events.feed_services import calendar_feed_token_regenerate
+    from website.calendars.services import calendar_feed_token_regenerate
 
     page, problems = xss_page, []
     actor, values = written.actor, written.values

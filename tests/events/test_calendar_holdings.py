@@ -10,9 +10,11 @@ from django.core import mail
 from django.utils import timezone
 
 from events import services
-from events.models import EventKind, Occurrence, Registration, Subscription
-from events.subscriptions import subscription_remove, subscriptions_add
+from events.models import EventKind, Occurrence, Registration
+from events.subscriptions import subscriptions_add
 from tests.calendar_client import CalendarClient, calendar_parts
+from tests.events.following import follow, unfollow
+from tests.factories.accounts import UserFactory
 from website.notifications import services as outbox
 from website.notifications import subscribers
 
@@ -22,17 +24,13 @@ WINDOW = (dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2029, 1, 1, tzinfo
 
 
 @pytest.fixture
-def awa(django_user_model):
-    return django_user_model.objects.create_user(
-        email="awa@coop.example", password="x", display_name="Awa", preferred_language="fr"
-    )
+def awa(db):
+    return UserFactory(email="awa@coop.example", display_name="Awa", preferred_language="fr")
 
 
 @pytest.fixture
-def binta(django_user_model):
-    return django_user_model.objects.create_user(
-        email="binta@coop.example", password="x", display_name="Binta", preferred_language="en"
-    )
+def binta(db):
+    return UserFactory(email="binta@coop.example", display_name="Binta", preferred_language="en")
 
 
 @pytest.fixture
@@ -45,21 +43,6 @@ def committee(make_event):
         end=dt.datetime(2027, 3, 1, 20, 0, tzinfo=dt.UTC),
         capacity=20,
     )
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run a change and send what it queued, including updates that wait for a burst to end."""
-
-    def do(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = change(*args, **kwargs)
-        later = timezone.now() + dt.timedelta(minutes=6)
-        for pk in outbox.deliveries_due(now=later):
-            outbox.delivery_send(delivery_id=pk, now=later)
-        return result
-
-    return do
 
 
 def mails_to(address):
@@ -99,20 +82,6 @@ def every_date(committee):
         (o.start, o.end)
         for o in Occurrence.objects.filter(event=committee, status=Occurrence.Status.SCHEDULED)
     )
-
-
-def follow(run, user, event):
-    run(
-        subscriptions_add,
-        subscriber=subscribers.subscriber_for_user(user),
-        targets=[["series", event.pk]],
-    )
-
-
-def unfollow(run, user, event):
-    subscriber = subscribers.subscriber_for_user(user)
-    subscription = Subscription.objects.get(subscriber=subscriber, event=event)
-    run(subscription_remove, subscription=subscription, subscriber=subscriber)
 
 
 def move(run, event, occurrence, hours):

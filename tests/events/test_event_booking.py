@@ -8,80 +8,52 @@ from decimal import Decimal
 
 import icalendar
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.forms.models import apply_limit_choices_to_to_formfield
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from events import ical
 from events.models import EventPage
-from network.directory.models import Actor, ActorStatus, Membership, Territory
 from network.spaces import services
-from network.spaces.models import OpeningHours, Space
-from tests.network.booking_helpers import local, next_week_day
+from network.spaces.models import Space
+from tests.factories.directory import MembershipFactory, TerritoryFactory
+from tests.factories.spaces import SpaceFactory
+from tests.network.booking_helpers import book_one, local, next_week_day
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
 def nantes(db):
-    return Territory.objects.get_or_create(
-        slug="nantes-ville", defaults={"name": "Nantes", "kind": "commune", "country": "FR"}
-    )[0]
+    return TerritoryFactory(name="Nantes", slug="nantes-ville")
 
 
 def make_space(territory, slug="salle-manufacture", **fields):
-    space = Space.objects.create(
-        name=fields.pop("name", "Salle de la Manufacture"),
-        slug=slug,
-        territory=territory,
-        owner_territory=territory,
-        address="10 boulevard de Stalingrad\n44000 Nantes",
-        latitude=Decimal("47.220000"),
-        longitude=Decimal("-1.535000"),
-        capacity=40,
-        min_notice=dt.timedelta(hours=1),
-        horizon=dt.timedelta(days=400),
-        **fields,
-    )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=dt.time(8), closes=dt.time(22)
-        )
-    return space
+    """The Salle de la Manufacture, where it is on the map (the page takes its place)."""
+    place = {
+        "name": "Salle de la Manufacture",
+        "address": "10 boulevard de Stalingrad\n44000 Nantes",
+        "latitude": Decimal("47.220000"),
+        "longitude": Decimal("-1.535000"),
+    }
+    return SpaceFactory(territory=territory, slug=slug, **{**place, **fields})
 
 
 @pytest.fixture
 def member(nantes):
-    user = get_user_model().objects.create_user(email="benevole@asso.example", password="x")
-    actor = Actor.objects.create(
-        name="Café associatif", slug="cafe-associatif", status=ActorStatus.PUBLISHED
+    membership = MembershipFactory(
+        user__email="benevole@asso.example", actor__name="Café associatif"
     )
-    Membership.objects.create(actor=actor, user=user, status=Membership.Status.ACTIVE)
-    user.actor = actor
+    user = membership.user
+    user.actor = membership.actor
     return user
 
 
 def book(space, user, start, end):
-    return services.booking_create(
-        space=space,
-        actor=user.actor,
-        user=user,
-        start=start,
-        end=end,
-        purpose="Atelier vélo",
-        attendees=20,
-    )[0]
+    return book_one(space, user, start, end, purpose="Atelier vélo", attendees=20)
 
 
 @pytest.fixture

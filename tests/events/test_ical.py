@@ -23,10 +23,8 @@ from django.utils import timezone, translation
 from ical.calendar_stream import IcsCalendarStream
 
 from events import ical
-from events.feed_services import calendar_feed_token_regenerate
 from events.models import (
     AttendanceMode,
-    CalendarFeedToken,
     EventKind,
     EventPage,
     Occurrence,
@@ -34,6 +32,10 @@ from events.models import (
     Registration,
 )
 from network.directory.models import Sector, Territory
+from tests.factories.accounts import UserFactory
+from website.calendars.ical import CANCEL, PUBLISH, REQUEST, calendar_from_vevents, invite_calendar
+from website.calendars.models import CalendarFeedToken
+from website.calendars.services import calendar_feed_token_regenerate
 
 pytestmark = pytest.mark.django_db
 
@@ -327,11 +329,11 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence(single, english):
 
 
 def test_a_cancel_invite_carries_the_series_alone_and_follows_itip(committee, english):
-    data = ical.invite_calendar(
+    data = invite_calendar(
         ical.event_vevents(committee, dtstamp=STAMP),
         attendee_email="zoe@asso.example",
         attendee_name="Zoé Martin",
-        method=ical.CANCEL,
+        method=CANCEL,
         sequence=3,
     ).to_ical()
     assert_golden("cancel.ics", data)
@@ -358,11 +360,11 @@ def test_request_invite_has_one_accepted_attendee_and_falls_back_to_the_site_add
 ):
     settings.DEFAULT_FROM_EMAIL = "Essaim <agenda@essaim.example>"
     event = make_event(organiser_email="")
-    data = ical.invite_calendar(
+    data = invite_calendar(
         ical.event_vevents(event, dtstamp=dt.datetime.now(dt.UTC)),
         attendee_email="zoe@asso.example",
         attendee_name="Zoé Martin",
-        method=ical.REQUEST,
+        method=REQUEST,
     ).to_ical()
     calendar = parse_everywhere(data)
     [vevent] = vevents(calendar)
@@ -375,9 +377,7 @@ def test_request_invite_has_one_accepted_attendee_and_falls_back_to_the_site_add
     assert vevent.decoded("DTSTAMP") > event.last_published_at - dt.timedelta(seconds=1)
     assert data.decode().count("ATTENDEE") == 1
     with pytest.raises(ValueError):
-        ical.invite_calendar(
-            ical.event_vevents(event), attendee_email="z@x.example", method=ical.PUBLISH
-        )
+        invite_calendar(ical.event_vevents(event), attendee_email="z@x.example", method=PUBLISH)
 
 
 def test_the_dates_someone_holds_are_the_series_reduced_to_them(committee):
@@ -391,9 +391,7 @@ def test_the_dates_someone_holds_are_the_series_reduced_to_them(committee):
             ]
         )
     )
-    data = ical.calendar_from_vevents(
-        ical.event_vevents(committee, held=held), refresh=False
-    ).to_ical()
+    data = calendar_from_vevents(ical.event_vevents(committee, held=held), refresh=False).to_ical()
     calendar = parse_everywhere(data)
     text = data.decode()
     master, moved = vevents(calendar)
@@ -586,8 +584,8 @@ def test_the_feeds_text_is_kept_until_an_event_changes_or_leaves_with_the_clock(
 
 
 @pytest.fixture
-def person(django_user_model):
-    return django_user_model.objects.create_user(email="zoe@asso.example", password="x")
+def person(db):
+    return UserFactory(email="zoe@asso.example")
 
 
 def test_personal_feed_lists_the_dates_someone_holds_a_seat_for(
@@ -606,7 +604,7 @@ def test_personal_feed_lists_the_dates_someone_holds_a_seat_for(
     )
     token = calendar_feed_token_regenerate(user=person).token
 
-    response = client.get(reverse("events:personal_feed", kwargs={"token": token}))
+    response = client.get(reverse("calendars:personal_feed", kwargs={"token": token}))
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
     calendar = parse_everywhere(response.content)
@@ -618,7 +616,7 @@ def test_personal_feed_lists_the_dates_someone_holds_a_seat_for(
     ]
 
     etag = response["ETag"]
-    url = reverse("events:personal_feed", kwargs={"token": token})
+    url = reverse("calendars:personal_feed", kwargs={"token": token})
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     Registration.objects.filter(user=person, occurrence=may).update(
         status=Registration.Status.CANCELLED, updated_at=timezone.now()
@@ -627,30 +625,32 @@ def test_personal_feed_lists_the_dates_someone_holds_a_seat_for(
 
 
 def test_personal_feed_of_an_unknown_token_is_404(client):
-    assert client.get(reverse("events:personal_feed", kwargs={"token": "nope"})).status_code == 404
+    assert (
+        client.get(reverse("calendars:personal_feed", kwargs={"token": "nope"})).status_code == 404
+    )
 
 
 def test_regenerating_the_token_revokes_the_old_address(client, person):
     client.force_login(person)
-    url = reverse("events:feed_regenerate")
+    url = reverse("calendars:feed_regenerate")
     response = client.post(url, {"next": "/fr/events/mine/"})
     assert response.status_code == 302
     assert response["Location"] == "/fr/events/mine/"
     old = CalendarFeedToken.objects.get(user=person).token
     assert len(old) >= 40
-    assert client.get(reverse("events:personal_feed", kwargs={"token": old})).status_code == 200
+    assert client.get(reverse("calendars:personal_feed", kwargs={"token": old})).status_code == 200
 
     response = client.post(url, {"next": "https://evil.example/"})
     assert response["Location"] == "/"
     new = CalendarFeedToken.objects.get(user=person).token
     assert new != old
-    assert client.get(reverse("events:personal_feed", kwargs={"token": old})).status_code == 404
-    assert client.get(reverse("events:personal_feed", kwargs={"token": new})).status_code == 200
+    assert client.get(reverse("calendars:personal_feed", kwargs={"token": old})).status_code == 404
+    assert client.get(reverse("calendars:personal_feed", kwargs={"token": new})).status_code == 200
     assert client.post(url, {"next": "//evil.example/x"})["Location"] == "/"
 
 
 def test_regenerating_needs_a_logged_in_post(client, person):
-    url = reverse("events:feed_regenerate")
+    url = reverse("calendars:feed_regenerate")
     assert client.post(url)["Location"].startswith("/")
     assert not CalendarFeedToken.objects.exists()
     client.force_login(person)
@@ -661,7 +661,7 @@ def test_personal_feed_query_count_does_not_grow_with_the_number_of_registration
     client, person, make_event
 ):
     token = calendar_feed_token_regenerate(user=person).token
-    url = reverse("events:personal_feed", kwargs={"token": token})
+    url = reverse("calendars:personal_feed", kwargs={"token": token})
     start = timezone.now() + dt.timedelta(days=30)
 
     def register(n):

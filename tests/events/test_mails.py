@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import AttendanceMode, Occurrence
-from website.notifications import services as outbox
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,27 +18,13 @@ START = dt.datetime(2027, 3, 10, 13, 0, tzinfo=dt.UTC)  # 14:00 in Paris, 8:00 i
 
 
 @pytest.fixture
-def reader_in_montreal(django_user_model):
-    return django_user_model.objects.create_user(
+def reader_in_montreal(db):
+    return UserFactory(
         email="kim@coop.example",
-        password="x",
         display_name="Kim",
         preferred_language="fr",
         time_zone="America/Toronto",
     )
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def do(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = change(*args, **kwargs)
-        later = timezone.now() + dt.timedelta(minutes=6)
-        for pk in outbox.deliveries_due(now=later):
-            outbox.delivery_send(delivery_id=pk, now=later)
-        return result
-
-    return do
 
 
 def test_a_confirmation_gives_the_events_time_the_readers_time_the_place_and_the_page(

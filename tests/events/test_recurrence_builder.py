@@ -13,15 +13,8 @@ from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from events.models import EventPage, OccurrenceChange
-from events.recurrence import (
-    RuleParts,
-    compose_rule,
-    describe_rule,
-    next_dates,
-    parse_rule,
-    series_starts,
-)
-from events.services import event_schedule, recurrence_problem
+from events.recurrence import RuleParts, compose_rule, describe_rule, parse_rule, recurrence_problem
+from events.services import event_schedule, next_dates, series_starts
 from tests.admin_forms import as_post_data, form_fields
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -249,11 +242,6 @@ def test_series_starts_keep_the_local_time_across_daylight_saving(db):
 
 
 # The preview endpoint ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def editor(demo):
-    return get_user_model().objects.get(email="editrice@essaim.example")
 
 
 @pytest.fixture

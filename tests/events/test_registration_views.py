@@ -3,22 +3,18 @@
 import datetime as dt
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 
 from events.admin_views import csv_cell
 from events.models import Occurrence, Registration
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member(django_user_model):
-    user = django_user_model.objects.create_user(
-        email="lea@coop.example", password="x", display_name="Léa"
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+def member(db):
+    return UserFactory(email="lea@coop.example", display_name="Léa", verified=True)
 
 
 def test_a_visitor_is_invited_to_log_in_before_registering(client, make_event):

@@ -15,6 +15,7 @@ from events import services as event_services
 from events.models import EventKind, Occurrence, Registration, Subscription
 from events.subscriptions import subscription_remove, subscriptions_add
 from network.directory.models import Sector
+from tests.factories.accounts import UserFactory
 from website.notifications import services, subscribers
 from website.notifications.models import DigestItem, Subscriber
 from website.notifications.tasks import send_digests
@@ -23,10 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def person(django_user_model):
-    return django_user_model.objects.create_user(
-        email="awa@coop.example", password="x", display_name="Awa", preferred_language="fr"
-    )
+def person(db):
+    return UserFactory(email="awa@coop.example", display_name="Awa", preferred_language="fr")
 
 
 def send_pending(now=None):
@@ -380,3 +379,42 @@ def test_every_invite_of_a_registration_follows_the_rules_and_shares_the_feed_ui
             str(v["UID"]) for v in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
         }
         assert uid in uids
+
+
+@pytest.fixture
+def vocab_sectors(db):
+    from tests.factories.directory import SectorFactory, TerritoryFactory
+
+    return SectorFactory(name_fr="Alimentation"), TerritoryFactory(name="Occitanie")
+
+
+def test_sectors_and_territories_followed_show_among_the_events_and_stop_from_the_page(
+    client, vocab_sectors
+):
+    """Follows of sectors and territories live in the directory (issue 19); the preferences
+    page still lists them with kinds and series, and each one's button stops it, for its
+    owner only."""
+    from network.directory.models import Follow
+
+    food, region = vocab_sectors
+    mine = Subscriber.objects.create(email="lea@asso.example")
+    other = Subscriber.objects.create(email="other@asso.example")
+    subscriptions_add(
+        subscriber=mine,
+        targets=[["kind", EventKind.WORKSHOP], ["sector", food.pk], ["territory", region.pk]],
+    )
+    (theirs,) = subscriptions_add(subscriber=other, targets=[["sector", food.pk]])
+    token = subscribers.manage_token("lea@asso.example")
+    page = client.get(reverse("notifications:preferences_token", args=[token])).content.decode()
+    follow = Follow.objects.get(subscriber=mine, target="sector")
+    removal = reverse("network:follow_remove", args=[follow.pk])
+    assert page.index("Atelier") < page.index(food.name_fr) < page.index(region.name)
+    assert f'action="{removal}"' in page
+
+    foreign = reverse("network:follow_remove", args=[theirs.pk])
+    assert client.post(foreign, {"token": token}).status_code == 404
+    assert Follow.objects.filter(pk=theirs.pk).exists()
+    response = client.post(removal, {"token": token})
+    assert response.status_code == 302
+    assert list(mine.follows.values_list("target", flat=True)) == ["territory"]
+    assert mine.event_subscriptions.count() == 1

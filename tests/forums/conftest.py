@@ -1,11 +1,9 @@
 """Forum fixtures: people, a public category and a private one for elected officials."""
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 
-from forums import services
-from forums.models import Category
+from tests.factories.accounts import UserFactory
+from tests.factories.forums import CategoryFactory, TopicFactory
 
 
 @pytest.fixture(autouse=True)
@@ -15,15 +13,19 @@ def _forum_rules(settings):
 
 
 @pytest.fixture
-def make_user(django_user_model):
+def make_user(db):
+    """A person with a verified address who reads the forums in English by default."""
+
     def make(email, name, *, groups=(), language="en", **fields):
-        user = django_user_model.objects.create_user(
-            email=email, password="x", display_name=name, preferred_language=language, **fields
+        return UserFactory(
+            email=email,
+            password="x",
+            display_name=name,
+            preferred_language=language,
+            groups=groups,
+            verified=True,
+            **fields,
         )
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        for group in groups:
-            user.groups.add(Group.objects.get_or_create(name=group)[0])
-        return user
 
     return make
 
@@ -55,33 +57,26 @@ def moderator(make_user):
 
 @pytest.fixture
 def public(db):
-    return Category.objects.create(name_fr="Alimentation", name_en="Food", slug="alimentation")
+    return CategoryFactory(name_fr="Alimentation", name_en="Food")
 
 
 @pytest.fixture
 def private(db):
-    category = Category.objects.create(
+    return CategoryFactory(
         name_fr="Espace des élu·es",
         name_en="Officials",
         slug="espace-des-elus",
-        visibility=Category.Visibility.PRIVATE,
+        private=True,
+        groups=["Elected officials"],
     )
-    category.groups.add(Group.objects.get_or_create(name="Elected officials")[0])
-    return category
 
 
 @pytest.fixture
 def make_topic():
-    counter = {"n": 0}
+    """Open a topic (``TopicFactory``, through the posting service)."""
 
     def make(category, user, title=None, source=None, **kwargs):
-        counter["n"] += 1
-        return services.topic_create(
-            category=category,
-            user=user,
-            title=title or f"Sujet {counter['n']}",
-            source=source or f"Message d’ouverture numéro {counter['n']}.",
-            **kwargs,
-        )
+        given = {name: value for name, value in (("title", title), ("source", source)) if value}
+        return TopicFactory(category=category, author=user, **given, **kwargs)
 
     return make

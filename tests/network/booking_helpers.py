@@ -1,40 +1,40 @@
-"""Helpers shared by the booking tests: a space open every day, and members of actors."""
+"""Helpers shared by the booking tests: a space open every day, members of actors, and
+requests made through the booking service."""
 
 import datetime as dt
 import zoneinfo
 
-from network.directory.models import Membership
-from network.spaces.models import OpeningHours, Space
+from network.spaces import services
+from tests.factories.directory import MembershipFactory
+from tests.factories.spaces import SpaceFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def make_space(territory, *, manager=None, slug="salle-des-fetes", **fields):
-    values = {
-        "name": "Salle des fêtes",
-        "slug": slug,
-        "territory": territory,
-        "owner_territory": territory,
-        "address": "1 place de la Mairie\n44000 Nantes",
-        "capacity": 40,
-        "min_notice": dt.timedelta(hours=1),
-        "horizon": dt.timedelta(days=400),
-        "max_active_per_actor": 100,
-    }
-    values.update(fields)
-    space = Space.objects.create(**values)
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=dt.time(8), closes=dt.time(22)
-        )
-    if manager is not None:
-        space.managers.add(manager)
-    return space
+    """The town's "Salle des fêtes" (``SpaceFactory``), managed by ``manager``."""
+    fields.setdefault("name", "Salle des fêtes")
+    managers = [manager] if manager is not None else []
+    return SpaceFactory(territory=territory, slug=slug, managers=managers, **fields)
 
 
-def join(user, actor, role=Membership.Role.MEMBER):
-    Membership.objects.create(actor=actor, user=user, role=role, status=Membership.Status.ACTIVE)
+def join(user, actor, role="member"):
+    MembershipFactory(actor=actor, user=user, role=role)
     return user
+
+
+def book(space, user, start, end, **kwargs):
+    """Ask the booking service for ``space`` on behalf of ``user.actor``; the rows it made."""
+    values = {"purpose": "Assemblée générale", "attendees": 12, **kwargs}
+    return services.booking_create(
+        space=space, actor=user.actor, user=user, start=start, end=end, **values
+    )
+
+
+def book_one(space, user, start, end, **kwargs):
+    """``book`` for one date: the booking itself."""
+    (booking,) = book(space, user, start, end, **kwargs)
+    return booking
 
 
 def local(day, hour, minute=0):

@@ -1,60 +1,43 @@
 """Fixtures of the directory: vocabularies, people, and a factory of actors."""
 
-import itertools
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from network.directory.models import Actor, ActorStatus, LegalForm, Membership, Sector, Territory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import (
+    ActorFactory,
+    LegalFormFactory,
+    SectorFactory,
+    TerritoryFactory,
+    french_territories,
+)
+from tests.factories.incubators import ProgrammeFactory
 
 
 @pytest.fixture
 def vocab(db):
-    food = Sector.objects.create(name_fr="Alimentation", name_en="Food", slug="alimentation")
-    compost = Sector.objects.create(
-        name_fr="Compostage", name_en="Composting", slug="compostage", parent=food
-    )
-    housing = Sector.objects.create(name_fr="Habitat", name_en="Housing", slug="habitat")
-    france = Territory.objects.create(name="France", slug="france", kind="country", country="FR")
-    region = Territory.objects.create(
-        name="Pays de la Loire", slug="pays-de-la-loire", kind="region", country="FR", parent=france
-    )
-    nantes = Territory.objects.create(
-        name="Nantes", slug="nantes", kind="commune", code="44109", country="FR", parent=region
-    )
-    dakar = Territory.objects.create(name="Dakar", slug="dakar", kind="commune", country="SN")
-    association, _ = LegalForm.objects.get_or_create(
-        slug="association", defaults={"name_fr": "Association", "name_en": "Association"}
-    )
-    scop, _ = LegalForm.objects.get_or_create(
-        slug="scop", defaults={"name_fr": "SCOP", "name_en": "Worker cooperative"}
-    )
+    food = SectorFactory(name_fr="Alimentation", name_en="Food")
     return {
         "food": food,
-        "compost": compost,
-        "housing": housing,
-        "france": france,
-        "region": region,
-        "nantes": nantes,
-        "dakar": dakar,
-        "association": association,
-        "scop": scop,
+        "compost": SectorFactory(name_fr="Compostage", name_en="Composting", parent=food),
+        "housing": SectorFactory(name_fr="Habitat", name_en="Housing"),
+        **french_territories(),
+        "dakar": TerritoryFactory(name="Dakar", country="SN"),
+        "association": LegalFormFactory(
+            slug="association", name_fr="Association", name_en="Association"
+        ),
+        "scop": LegalFormFactory(slug="scop", name_fr="SCOP", name_en="Worker cooperative"),
     }
 
 
 @pytest.fixture
 def make_user(db):
-    counter = itertools.count(1)
-
     def make(email=None, groups=(), **fields):
-        user = get_user_model().objects.create_user(
-            email=email or f"person{next(counter)}@example.org", password="pw-essaim-2026", **fields
-        )
-        for name in groups:
-            user.groups.add(Group.objects.get_or_create(name=name)[0])
-        return user
+        if email:
+            fields["email"] = email
+        return UserFactory(groups=groups, **fields)
 
     return make
 
@@ -70,32 +53,16 @@ def moderator(make_user):
 
 @pytest.fixture
 def make_actor(vocab):
-    counter = itertools.count(1)
+    """A published actor in Nantes (``ActorFactory``); ``admin`` takes its administrator."""
 
     def make(admin=None, sectors=(), **fields):
-        n = next(counter)
         defaults = {
-            "name": f"Acteur {n}",
-            "slug": f"acteur-{n}",
-            "status": ActorStatus.PUBLISHED,
             "legal_form": vocab["association"],
             "territory": vocab["nantes"],
             "latitude": Decimal("47.2"),
             "longitude": Decimal("-1.55"),
-            "description": "Une structure de l’ESS.",
-            "private_email": f"secret{n}@private.example",
-            "private_phone": "+33 6 11 22 33 44",
-            "private_contact_name": "Personne Secrète",
         }
-        defaults.update(fields)
-        actor = Actor.objects.create(**defaults)
-        if sectors:
-            actor.sectors.set(sectors)
-        if admin is not None:
-            Membership.objects.create(
-                actor=actor, user=admin, role=Membership.Role.ADMIN, status="active"
-            )
-        return actor
+        return ActorFactory(admin=admin, sectors=sectors, **{**defaults, **fields})
 
     return make
 
@@ -114,10 +81,46 @@ def space(vocab, manager):
 
 
 @pytest.fixture
-def requester(make_user, make_actor):
+def approval_space(vocab, manager):
+    """A second room of the same manager, where each booking waits for a decision."""
+    from .booking_helpers import make_space
+
+    return make_space(vocab["nantes"], manager=manager, slug="salle-b", requires_approval=True)
+
+
+@pytest.fixture
+def make_requester(make_user, make_actor):
+    """A member of ``actor`` (a new one by default) who books on its behalf: ``user.actor``."""
     from .booking_helpers import join
 
-    actor = make_actor()
-    user = join(make_user("demandeuse@example.org"), actor)
-    user.actor = actor
-    return user
+    def make(email="demandeuse@example.org", *, actor=None, **user_fields):
+        actor = actor or make_actor()
+        user = join(make_user(email, **user_fields), actor)
+        user.actor = actor
+        return user
+
+    return make
+
+
+@pytest.fixture
+def requester(make_requester):
+    return make_requester()
+
+
+# Incubators.
+@pytest.fixture
+def dakar_programme(make_actor, vocab):
+    """The Dakar incubator's programme on housing, which funds projects."""
+    incubator = make_actor(
+        name="Incubateur Dakar",
+        slug="incubateur-dakar",
+        is_incubator=True,
+        territory=vocab["dakar"],
+    )
+    return ProgrammeFactory(
+        actor=incubator,
+        name="Habitat",
+        slug="habitat",
+        offers_funding=True,
+        sectors=[vocab["housing"]],
+    )

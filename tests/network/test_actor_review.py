@@ -11,7 +11,8 @@ from django.utils import timezone
 from network.directory import services
 from network.directory.models import ActorStatus, Membership
 from network.directory.notifications import REVIEW_ACTOR, REVIEW_CHANGE
-from website.notifications.models import DigestItem, Notification, Subscriber
+from tests.factories.notifications import SubscriberFactory
+from website.notifications.models import DigestItem, Notification
 from website.notifications.subscribers import digest_send
 
 from .test_moderation import values
@@ -232,7 +233,7 @@ def test_moderators_who_chose_a_digest_find_what_waits_in_it(
     vocab, make_user, make_actor, moderators, django_capture_on_commit_callbacks
 ):
     english = moderators.get(email="moderation-en@example.org")
-    reader = Subscriber.objects.create(email=english.email, user=english, frequency="daily")
+    reader = SubscriberFactory(user=english, frequency="daily")
     person = make_user()
     with django_capture_on_commit_callbacks(execute=True):
         services.actor_create(user=person, values=values(vocab))
@@ -258,7 +259,7 @@ def test_moderators_who_chose_a_digest_find_what_waits_in_it(
 def test_the_digest_in_french_says_what_waits_in_french(
     vocab, make_user, moderator, django_capture_on_commit_callbacks
 ):
-    reader = Subscriber.objects.create(email=moderator.email, user=moderator, frequency="weekly")
+    reader = SubscriberFactory(user=moderator, frequency="weekly")
     services.actor_create(user=make_user(), values=values(vocab))
     with django_capture_on_commit_callbacks(execute=True):
         digest_send(subscriber=reader, now=timezone.now(), force=True)
@@ -272,7 +273,7 @@ def test_the_digest_in_french_says_what_waits_in_french(
 def test_a_digest_leaves_out_what_was_decided_meanwhile(
     vocab, make_user, moderator, django_capture_on_commit_callbacks
 ):
-    reader = Subscriber.objects.create(email=moderator.email, user=moderator, frequency="daily")
+    reader = SubscriberFactory(user=moderator, frequency="daily")
     actor = services.actor_create(user=make_user(), values=values(vocab))
     services.actor_approve(actor=actor, user=moderator)
     with django_capture_on_commit_callbacks(execute=True):

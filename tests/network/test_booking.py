@@ -16,21 +16,9 @@ from django.utils import translation
 from network.spaces import services
 from network.spaces.models import Booking, Closure
 
-from .booking_helpers import PARIS, join, local, make_space, next_week_day
+from .booking_helpers import PARIS, book, join, local, make_space, next_week_day
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    """Messages are asserted in the source language, whatever the catalogues say."""
-    with translation.override("en"):
-        yield
-
-
-def book(space, user, start, end, **kwargs):
-    values = {"purpose": "Assemblée générale", "attendees": 12, **kwargs}
-    return services.booking_create(
-        space=space, actor=user.actor, user=user, start=start, end=end, **values
-    )
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_back_to_back_bookings_are_accepted(space, requester):

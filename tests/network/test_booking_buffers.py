@@ -13,20 +13,16 @@ import uuid
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 
 from network.spaces import selectors, services
 from network.spaces.models import Booking
 
-from .booking_helpers import local, make_space, next_week_day
+from .booking_helpers import book, local, make_space, next_week_day
 
 BUFFER = dt.timedelta(minutes=30)
 
 
-@pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
@@ -43,13 +39,6 @@ def day():
 def booked(space, requester, day):
     """A confirmed booking from 11:00 to 12:00: it occupies the space until 12:30."""
     return book(space, requester, local(day, 11), local(day, 12))[0]
-
-
-def book(space, user, start, end, **kwargs):
-    values = {"purpose": "Assemblée générale", "attendees": 12, **kwargs}
-    return services.booking_create(
-        space=space, actor=user.actor, user=user, start=start, end=end, **values
-    )
 
 
 class _Probe(Exception):

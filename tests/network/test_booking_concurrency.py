@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from network.spaces.models import Booking
+from tests.factories.spaces import BookingFactory
 
 from .booking_helpers import join, local, make_space, next_week_day
 
@@ -48,11 +48,7 @@ def run_together(functions):
     return results
 
 
-@pytest.fixture(autouse=True)
-def _in_english():
-    """The form is posted to its English address: answers in the source language."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
@@ -126,18 +122,14 @@ def unguarded_book(space, actor, user, start, end):
     if Booking.objects.filter(space=space, start__lt=end, end__gt=start).exists():
         return "taken"
     time.sleep(0.05)  # the time a real request spends between its check and its insert
-    Booking.objects.create(
+    BookingFactory(
         space=space,
         actor=actor,
         requested_by=user,
-        uid=f"unguarded-{actor.pk}@test",
+        uid=f"unguarded-{actor.pk}@test",  # threads share the factory's count
         start=start,
         end=end,
-        occupied_until=end,
         status=Booking.Status.PENDING,
-        occupies=False,
-        purpose="x",
-        attendees=1,
     )
     return "booked"
 

@@ -13,53 +13,32 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from network.spaces import services
 from network.spaces.models import Booking
 from network.spaces.notifications import SERIES_UPDATE_DELAY, series_uid
 from tests.calendar_client import CalendarClient, calendar_parts
-from website.addresses import calendar_uid
+from website.calendars.uids import calendar_uid
 from website.notifications import services as outbox
 
-from .booking_helpers import PARIS, join, local, make_space, next_week_day
+from .booking_helpers import PARIS, book, local, next_week_day
 
 FOREVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
 
 
-@pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
-def approval_space(vocab, manager):
-    return make_space(vocab["nantes"], manager=manager, slug="salle-b", requires_approval=True)
-
-
-@pytest.fixture
-def requester(make_user, make_actor):
+def requester(make_requester, make_actor):
     actor = make_actor(name="Recyclerie du Breil")
-    user = make_user("demandeuse@example.org", display_name="Awa", preferred_language="en")
-    user = join(user, actor)
-    user.actor = actor
-    return user
+    return make_requester(actor=actor, display_name="Awa", preferred_language="en")
 
 
 @pytest.fixture
-def rival(make_user, make_actor):
-    actor = make_actor(name="Autre association")
-    user = join(make_user("rivale@example.org"), actor)
-    user.actor = actor
-    return user
-
-
-def book(space, user, start, end, **kwargs):
-    values = {"purpose": "Conseil d'administration", "attendees": 12, **kwargs}
-    return services.booking_create(
-        space=space, actor=user.actor, user=user, start=start, end=end, **values
-    )
+def rival(make_requester, make_actor):
+    return make_requester("rivale@example.org", actor=make_actor(name="Autre association"))
 
 
 def send_due():

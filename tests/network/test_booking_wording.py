@@ -11,27 +11,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from events.wording import day_in_words
 from network.spaces import services
 from network.spaces.forms import SpaceSearchForm
 from tests.website.test_wording import clock_times, text_nodes
+from website.wording import day_in_words
 
-from .booking_helpers import local, next_week_day
+from .booking_helpers import book, local, next_week_day
 
 NBSP = "\u00a0"
-
-
-def book(space, user, start, end, **kwargs):
-    return services.booking_create(
-        space=space,
-        actor=user.actor,
-        user=user,
-        start=start,
-        end=end,
-        purpose="Assemblée générale",
-        attendees=12,
-        **kwargs,
-    )
 
 
 def page(client, language, name, *args, query=""):

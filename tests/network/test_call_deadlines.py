@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from events.models import Subscription
+from network.directory.models import Follow
 from network.incubators import services as incubators
-from network.incubators.models import Call, Programme
+from network.incubators.models import Call
 from network.incubators.tasks import calls_alert
 from website.notifications import subscribers
 from website.notifications.models import Subscriber
@@ -51,19 +51,9 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def dakar_call(make_actor, vocab, clock):
-    actor = make_actor(
-        name="Incubateur Dakar",
-        slug="incubateur-dakar",
-        is_incubator=True,
-        territory=vocab["dakar"],
-    )
-    programme = Programme.objects.create(
-        actor=actor, name="Habitat", slug="habitat", offers_funding=True
-    )
-    programme.sectors.set([vocab["housing"]])
+def dakar_call(clock, dakar_programme):
     call = Call(
-        programme=programme,
+        programme=dakar_programme,
         title="Appel habitat",
         time_zone="Africa/Dakar",
         opens_at=dt.datetime(2026, 11, 2, 9, 0, tzinfo=DAKAR),
@@ -137,7 +127,7 @@ def paris_follower(vocab):
     follower = Subscriber.objects.create(
         email="habitat@asso.example", language="fr", time_zone="Europe/Paris"
     )
-    Subscription.objects.create(subscriber=follower, target="sector", sector=vocab["housing"])
+    Follow.objects.create(subscriber=follower, target="sector", sector=vocab["housing"])
     return follower
 
 

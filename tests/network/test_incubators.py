@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events.models import Subscription
+from network.directory.models import Follow
 from network.incubators import services as incubators
 from network.incubators.models import (
     CLOSING_SOON_WITHIN,
@@ -21,6 +21,7 @@ from network.incubators.models import (
 )
 from network.incubators.notifications import CALLS_SCOPE, CLOSING, OPENED
 from network.incubators.tasks import calls_alert
+from tests.factories.incubators import ProgrammeFactory
 from website.notifications import subscribers
 from website.notifications.models import DigestItem, Notification, Subscriber
 
@@ -52,15 +53,14 @@ def incubator(make_actor, make_user):
 
 @pytest.fixture
 def programme(incubator, vocab):
-    programme = Programme.objects.create(
+    return ProgrammeFactory(
         actor=incubator,
         name="Amorçage",
         slug="amorcage",
         offers_training=True,
         offers_mentoring=True,
+        sectors=[vocab["compost"]],
     )
-    programme.sectors.set([vocab["compost"]])
-    return programme
 
 
 @pytest.fixture
@@ -221,15 +221,15 @@ def followers(vocab):
     """Who follows what: the parent sector (immediate), the region (digest), a sector the
     call is not in, and someone who opted out of call alerts."""
     food = Subscriber.objects.create(email="food@asso.example")
-    Subscription.objects.create(subscriber=food, target="sector", sector=vocab["food"])
+    Follow.objects.create(subscriber=food, target="sector", sector=vocab["food"])
     region = Subscriber.objects.create(
         email="region@asso.example", frequency=Subscriber.Frequency.DAILY
     )
-    Subscription.objects.create(subscriber=region, target="territory", territory=vocab["region"])
+    Follow.objects.create(subscriber=region, target="territory", territory=vocab["region"])
     housing = Subscriber.objects.create(email="housing@asso.example")
-    Subscription.objects.create(subscriber=housing, target="sector", sector=vocab["housing"])
+    Follow.objects.create(subscriber=housing, target="sector", sector=vocab["housing"])
     quiet = Subscriber.objects.create(email="quiet@asso.example")
-    Subscription.objects.create(subscriber=quiet, target="sector", sector=vocab["compost"])
+    Follow.objects.create(subscriber=quiet, target="sector", sector=vocab["compost"])
     CallAlertOptOut.objects.create(subscriber=quiet)
     return {"food": food, "region": region, "housing": housing, "quiet": quiet}
 
@@ -326,7 +326,7 @@ def test_one_click_unsubscribe_from_call_alerts_keeps_the_follows_for_events(
     token = subscribers.unsubscribe_token("food@asso.example", CALLS_SCOPE)
     assert subscribers.unsubscribe(token) == CALLS_SCOPE
     assert CallAlertOptOut.objects.filter(subscriber=followers["food"]).exists()
-    assert followers["food"].event_subscriptions.count() == 1
+    assert followers["food"].follows.count() == 1
     run_alerts(django_capture_on_commit_callbacks)
     assert mail.outbox == []
 

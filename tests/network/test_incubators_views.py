@@ -13,28 +13,23 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from network.incubators.models import Call, Programme
+from tests.factories.incubators import ProgrammeFactory
 
 LISTING = "/fr/directory/programmes/"
 
 
 @pytest.fixture
-def setup(make_actor, make_user, vocab):
+def setup(make_actor, make_user, vocab, dakar_programme):
     admin = make_user("incubatrice@pepiniere.example")
     nantes = make_actor(name="Pépinière", slug="pepiniere", is_incubator=True, admin=admin)
-    dakar = make_actor(
-        name="Incubateur Dakar",
-        slug="incubateur-dakar",
-        is_incubator=True,
-        territory=vocab["dakar"],
+    compost = ProgrammeFactory(
+        actor=nantes,
+        name="Compost",
+        slug="compost",
+        offers_training=True,
+        sectors=[vocab["compost"]],
     )
-    compost = Programme.objects.create(
-        actor=nantes, name="Compost", slug="compost", offers_training=True
-    )
-    compost.sectors.set([vocab["compost"]])
-    housing = Programme.objects.create(
-        actor=dakar, name="Habitat", slug="habitat", offers_funding=True
-    )
-    housing.sectors.set([vocab["housing"]])
+    housing = dakar_programme
     now = timezone.now()
     calls = {
         "open": Call.objects.create(

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from network.spaces import services
 from network.spaces.models import Closure, OpeningHours, Space
 
-from .booking_helpers import join, local, make_space, next_week_day
+from .booking_helpers import local, make_space, next_week_day
 
 
 @pytest.fixture
@@ -35,11 +35,10 @@ def spaces(vocab):
 
 
 @pytest.fixture
-def requester(make_user, make_actor):
+def requester(make_requester, make_actor):
     actor = make_actor(name="Recyclerie secrète")
-    user = join(make_user("personne.privee@example.org", display_name="Personne Privée"), actor)
-    user.actor = actor
-    return user
+    email = "personne.privee@example.org"
+    return make_requester(email, actor=actor, display_name="Personne Privée")
 
 
 def slugs(response):

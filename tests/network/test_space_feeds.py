@@ -8,41 +8,22 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
-from events.feed_services import calendar_feed_token_regenerate
-from events.models import CalendarFeedToken
 from network.spaces import services
 from network.spaces.models import Booking
 from network.spaces.notifications import booking_invite
+from website.calendars.models import CalendarFeedToken
+from website.calendars.services import calendar_feed_token_regenerate
 
-from .booking_helpers import join, local, make_space, next_week_day
+from .booking_helpers import book_one as book
+from .booking_helpers import join, local, next_week_day
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def approval_space(vocab, manager):
-    return make_space(vocab["nantes"], manager=manager, slug="salle-b", requires_approval=True)
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
-def requester(make_user, make_actor):
-    actor = make_actor(name="Recyclerie du Breil")
-    user = join(make_user("demandeuse@example.org"), actor)
-    user.actor = actor
-    return user
-
-
-def book(space, user, start, end, **kwargs):
-    values = {"purpose": "Assemblée générale", "attendees": 12, **kwargs}
-    return services.booking_create(
-        space=space, actor=user.actor, user=user, start=start, end=end, **values
-    )[0]
+def requester(make_requester, make_actor):
+    return make_requester(actor=make_actor(name="Recyclerie du Breil"))
 
 
 def feed_url(space, user):
@@ -54,7 +35,7 @@ def feed_url(space, user):
 def personal_url(user):
     token = CalendarFeedToken.objects.filter(user=user).first()
     token = token or calendar_feed_token_regenerate(user=user)
-    return reverse("events:personal_feed", kwargs={"token": token.token})
+    return reverse("calendars:personal_feed", kwargs={"token": token.token})
 
 
 def vevents(response):
@@ -179,7 +160,7 @@ def test_manage_page_links_each_managed_space_to_its_feed(client, space, manager
     client.force_login(manager)
     page = client.get(reverse("spaces:spaces_manage")).content.decode()
     assert "space-feed-link" not in page
-    assert reverse("events:feed_regenerate") in page
+    assert reverse("calendars:feed_regenerate") in page
     url = feed_url(space, manager)
     page = client.get(reverse("spaces:spaces_manage")).content.decode()
     assert url in page

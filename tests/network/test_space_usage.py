@@ -19,7 +19,7 @@ from network.spaces import services
 from network.spaces.models import Closure
 from network.spaces.usage import space_usage
 
-from .booking_helpers import PARIS, join, make_space
+from .booking_helpers import PARIS, make_space
 
 DAKAR = zoneinfo.ZoneInfo("Africa/Dakar")
 # Bookings are made as if on this day, so that March 2026 lies ahead of "now".
@@ -27,10 +27,7 @@ BOOKED_ON = dt.datetime(2026, 2, 20, 9, 0, tzinfo=dt.UTC)
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
 
-@pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
@@ -68,11 +65,8 @@ def spaces(vocab, manager, dakar_manager):
 
 
 @pytest.fixture
-def requester(make_user, make_actor, vocab):
-    actor = make_actor(sectors=[vocab["food"], vocab["housing"]])
-    user = join(make_user("demandeuse@example.org"), actor)
-    user.actor = actor
-    return user
+def requester(make_requester, make_actor, vocab):
+    return make_requester(actor=make_actor(sectors=[vocab["food"], vocab["housing"]]))
 
 
 def book(space, user, day, hour, hours, zone=PARIS, minute=0):

@@ -1,7 +1,6 @@
 """Editors of member cities propose practices; moderators publish them (Wagtail's workflow)."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from wagtail.models import Workflow
 
 from practices.models import GoodPracticePage, PracticeTheme
@@ -9,16 +8,6 @@ from practices.models import GoodPracticePage, PracticeTheme
 pytestmark = pytest.mark.django_db
 
 URL = "/fr/bonnes-pratiques/"
-
-
-@pytest.fixture
-def editor(demo):
-    return get_user_model().objects.get(email="editrice@essaim.example")
-
-
-@pytest.fixture
-def moderator(demo):
-    return get_user_model().objects.get(email="moderateur@essaim.example")
 
 
 def _propose(library, editor, vocab):

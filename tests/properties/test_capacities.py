@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from events.models import Occurrence, Registration
 from events.services import RegistrationError, registration_cancel, registration_create
-from network.directory.models import Actor, ActorStatus, Membership, Territory
 from network.spaces.models import Booking
 from network.spaces.services import booking_create, rule_problems
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import MembershipFactory, TerritoryFactory
 from tests.network.booking_helpers import make_space
 from tests.properties.conftest import examples
 
@@ -29,11 +30,8 @@ PEOPLE = 6
 
 
 @pytest.fixture
-def people(django_user_model):
-    return [
-        django_user_model.objects.create_user(email=f"personne{n}@example.org", password="x")
-        for n in range(PEOPLE)
-    ]
+def people(db):
+    return UserFactory.create_batch(PEOPLE)
 
 
 @pytest.fixture
@@ -125,8 +123,7 @@ def test_registrations_follow_the_model(people, events, capacity, waiting_list, 
 
 @pytest.fixture
 def space(db):
-    nantes = Territory.objects.create(name="Nantes", slug="nantes", kind="commune", country="FR")
-    return make_space(nantes, capacity=12)
+    return make_space(TerritoryFactory(name="Nantes"), capacity=12)
 
 
 @examples(60)
@@ -150,36 +147,22 @@ def test_the_capacity_rule_refuses_exactly_more_people_than_the_space_holds(
     assert (too_many in problems) == (attendees > capacity)
 
 
-def test_a_booking_for_more_people_than_the_space_holds_is_refused_and_not_saved(
-    space, django_user_model
-):
-    user = django_user_model.objects.create_user(email="asso@example.org", password="x")
-    actor = Actor.objects.create(name="Asso", slug="asso", status=ActorStatus.PUBLISHED)
-    Membership.objects.create(
-        actor=actor, user=user, role=Membership.Role.MEMBER, status=Membership.Status.ACTIVE
-    )
+def test_a_booking_for_more_people_than_the_space_holds_is_refused_and_not_saved(space):
+    member = MembershipFactory()
     start = dt.datetime.combine(
         timezone.localdate() + dt.timedelta(days=10), dt.time(10), tzinfo=space.zone
     )
+    request = {
+        "space": space,
+        "actor": member.actor,
+        "user": member.user,
+        "start": start,
+        "end": start + dt.timedelta(hours=2),
+        "purpose": "Assemblée générale",
+    }
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        booking_create(
-            space=space,
-            actor=actor,
-            user=user,
-            start=start,
-            end=start + dt.timedelta(hours=2),
-            purpose="Assemblée générale",
-            attendees=space.capacity + 1,
-        )
+        booking_create(**request, attendees=space.capacity + 1)
     assert "The space holds 12 people at most." in " ".join(refused.value.messages)
     assert not Booking.objects.exists()
-    (booking,) = booking_create(
-        space=space,
-        actor=actor,
-        user=user,
-        start=start,
-        end=start + dt.timedelta(hours=2),
-        purpose="Assemblée générale",
-        attendees=space.capacity,
-    )
+    (booking,) = booking_create(**request, attendees=space.capacity)
     assert booking.attendees == space.capacity

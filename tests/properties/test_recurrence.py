@@ -19,12 +19,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from events.models import EventPage
-from events.services import (
-    MAX_OCCURRENCES,
-    OPEN_ENDED_HORIZON,
-    event_schedule,
-    recurrence_problem,
-)
+from events.recurrence import recurrence_problem
+from events.services import MAX_OCCURRENCES, OPEN_ENDED_HORIZON, event_schedule
 from tests.properties.conftest import examples
 
 # A page reads its default locale from the database.

@@ -177,10 +177,16 @@ MATRIX = {
         method="post",
         kwargs=lambda w: {"pk": w.event_subscription.pk},
     ),
+    # A followed sector: only its follower stops it (the directory keeps follows, issue 19).
+    "network:follow_remove": Row(
+        roles(404, 302, 404, 404, 404, 404, 404),
+        method="post",
+        kwargs=lambda w: {"pk": w.follow.pk},
+    ),
     "events:event_ics": Row(each(200), kwargs=lambda w: {"uid": w.event_uid}),
     "events:feed": Row(each(200)),
-    "events:feed_regenerate": Row(signed_in(302), method="post"),
-    "events:personal_feed": Row(each(200), kwargs=lambda w: {"token": w.feed_token}),
+    "calendars:feed_regenerate": Row(signed_in(302), method="post"),
+    "calendars:personal_feed": Row(each(200), kwargs=lambda w: {"token": w.feed_token}),
     # --- the directory -------------------------------------------------------------------------
     "network:directory": Row(each(200)),
     "network:map": Row(each(200)),
@@ -331,18 +337,26 @@ def world(demo, settings):
     from django.core.files.base import ContentFile
     from wagtail.documents.models import Document
 
-    from events.models import CalendarFeedToken, EventPage, Occurrence
+    from events.models import EventPage, Occurrence
     from events.models import Subscription as EventSubscription
     from events.services import registration_create
     from forums import demo as forums_demo
     from forums import services as forum_services
     from forums.models import Category
     from network.directory import demo as network_demo
-    from network.directory.models import Actor, Membership, NeedOffer, UmbrellaMembership
+    from network.directory.models import (
+        Actor,
+        Follow,
+        Membership,
+        NeedOffer,
+        Sector,
+        UmbrellaMembership,
+    )
     from network.directory.services import confirmation_token
     from network.incubators.models import Programme
     from network.spaces.models import Booking
     from website import demo as site_demo
+    from website.calendars.models import CalendarFeedToken
     from website.models import HomePage
     from website.notifications.subscribers import (
         manage_token,
@@ -409,6 +423,9 @@ def world(demo, settings):
     subscriber = subscriber_for_user(people["member"])
     w.event_subscription = EventSubscription.objects.create(
         subscriber=subscriber, target="kind", kind=event.kind
+    )
+    w.follow = Follow.objects.create(
+        subscriber=subscriber, target="sector", sector=Sector.objects.order_by("pk").first()
     )
     w.unsubscribe_token = unsubscribe_token(subscriber.email, "all")
     w.manage_token = manage_token(subscriber.email)

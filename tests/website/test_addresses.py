@@ -112,7 +112,7 @@ def test_every_kind_of_calendar_uid_ends_in_one_domain_that_the_address_never_ch
     booking = Booking.objects.filter(status=Booking.Status.CONFIRMED).first()
     call = Call.objects.first()
     # The demo's bookings were made with the installation's domain, whatever the address.
-    from website.addresses import calendar_uid_domain
+    from website.calendars.uids import calendar_uid_domain
 
     assert booking.uid.endswith("@" + calendar_uid_domain())
     settings.ESSAIM_CALENDAR_UID_DOMAIN = "essaim.ville.example"
@@ -160,7 +160,7 @@ def test_make_run_serves_and_links_on_the_port_it_is_given():
 def test_the_uid_domain_is_recorded_once_and_a_new_address_keeps_it(settings, site_base):
     from django.core.checks import run_checks
 
-    from website import addresses
+    from website.calendars import uids as addresses
     from website.models import Installation
 
     settings.ESSAIM_CALENDAR_UID_DOMAIN = ""

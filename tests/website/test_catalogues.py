@@ -16,6 +16,7 @@ SOURCES = [
     "website",
     "events",
     "network",
+    "benchmarks",
     "forums",
     "practices",
     "templates",

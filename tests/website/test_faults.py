@@ -19,7 +19,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -30,6 +29,7 @@ from events import services as event_services
 from events.models import EventKind, Occurrence
 from network.directory.models import Actor, ActorStatus, LegalForm, Territory
 from tests.conftest import IN_CI
+from tests.factories.accounts import UserFactory
 from tests.workers import (
     PostgresCluster,
     RedisServer,
@@ -46,20 +46,10 @@ from website.notifications.tasks import dispatch_due
 PASSWORD = "pw-essaim-2026"
 
 
-def settle(sink, quiet=1.5):
-    """Wait until nothing more arrives for ``quiet`` seconds (a duplicate would)."""
-    count = -1
-    while count != sink.count():
-        count = sink.count()
-        time.sleep(quiet)
-
-
 def member(django_user_model, email):
-    user = django_user_model.objects.create_user(
-        email=email, password=PASSWORD, display_name="Léa", preferred_language="fr"
+    return UserFactory(
+        email=email, password=PASSWORD, display_name="Léa", preferred_language="fr", verified=True
     )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def published_actor():
@@ -177,7 +167,7 @@ def test_with_redis_down_the_site_serves_and_mail_waits_in_the_outbox(
         try:
             dispatch_due.delay()  # what beat sends every minute
             assert sink.wait_for(len(expected), timeout=90) == len(expected)
-            settle(sink)
+            sink.settle()
         finally:
             worker.stop()
 

@@ -11,14 +11,14 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from gunicorn.config import Config
 from gunicorn.glogging import Logger as PlainGunicornLogger
 
-from events.feed_services import calendar_feed_token_regenerate
+from tests.factories.accounts import UserFactory
+from website.calendars.services import calendar_feed_token_regenerate
 from website.logfilters import RedactingFilter, RedactingGunicornLogger, redact
 from website.notifications import registry, subscribers
 from website.notifications.models import Subscriber
@@ -69,10 +69,8 @@ def assert_secret_free(logs, *secrets):
 
 
 @pytest.fixture
-def awa(django_user_model):
-    user = django_user_model.objects.create_user(email="awa@coop.example", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+def awa(db):
+    return UserFactory(email="awa@coop.example", password=PASSWORD, verified=True)
 
 
 def test_a_404_on_a_feed_address_logs_the_route_not_the_token(client, awa, logs):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.models import Occurrence
+from tests.factories.accounts import UserFactory
 from website.notifications import services
 from website.notifications.models import Delivery, Notification
 from website.notifications.tasks import deliver, dispatch_due
@@ -21,10 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def person(django_user_model):
-    return django_user_model.objects.create_user(
-        email="awa@coop.example", password="x", display_name="Awa", preferred_language="fr"
-    )
+def person(db):
+    return UserFactory(email="awa@coop.example", display_name="Awa", preferred_language="fr")
 
 
 @pytest.fixture

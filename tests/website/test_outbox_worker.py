@@ -54,7 +54,7 @@ def test_publishing_for_1000_subscribers_sends_exactly_1000_mails_over_smtp(make
         with tasks_through(broker):
             event = make_event(kind=EventKind.WORKSHOP)
         assert sink.wait_for(1000) == 1000
-        services_settle(sink)
+        sink.settle()
     finally:
         worker.stop()
     distinct, raw = sink.mails_per_recipient()
@@ -67,16 +67,6 @@ def test_publishing_for_1000_subscribers_sends_exactly_1000_mails_over_smtp(make
     assert event.title in str(message["Subject"]) or "=?utf-8?" in str(message["Subject"])
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert any(part.get_filename() == "event.ics" for part in message.walk())
-
-
-def services_settle(sink, quiet=1.5):
-    """Wait until nothing more arrives for ``quiet`` seconds (a duplicate would)."""
-    import time
-
-    count = -1
-    while count != sink.count():
-        count = sink.count()
-        time.sleep(quiet)
 
 
 def test_a_worker_killed_half_way_still_gives_one_mail_per_subscriber(make_event, sink):
@@ -98,7 +88,7 @@ def test_a_worker_killed_half_way_still_gives_one_mail_per_subscriber(make_event
             later = timezone.now() + services.REQUEUE_AFTER + dt.timedelta(seconds=1)
             services.enqueue(services.deliveries_due(now=later))
             assert sink.wait_for(1000) >= 1000
-            services_settle(sink)
+            sink.settle()
     finally:
         worker.stop()
     distinct, raw = sink.mails_per_recipient()
@@ -124,7 +114,7 @@ def test_mails_recorded_while_redis_is_down_leave_once_it_is_back(make_event, si
             redis_server.start()  # the same port: the worker reconnects
             services.enqueue(services.deliveries_due())  # beat's next dispatch_due
             assert sink.wait_for(30, timeout=90) == 30
-            services_settle(sink)
+            sink.settle()
     finally:
         worker.stop()
         redis_server.stop()

@@ -16,16 +16,6 @@ from events.models import EventPage
 from tests.admin_forms import as_post_data, form_fields
 
 
-@pytest.fixture
-def editor(demo):
-    return get_user_model().objects.get(email="editrice@essaim.example")
-
-
-@pytest.fixture
-def moderator(demo):
-    return get_user_model().objects.get(email="moderateur@essaim.example")
-
-
 def submitted_event(make_event, editor, slug):
     """An event an editor added under the agenda and submitted to moderation."""
     event = make_event(title="Atelier réemploi", slug=slug, publish=False, owner=editor)

@@ -14,14 +14,15 @@ import zlib
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail, signing
 from django.urls import reverse
 
-from events.feed_services import calendar_feed_token_regenerate
-from events.models import CalendarFeedToken, EventKind
+from events.models import EventKind
 from network.directory.models import Territory
+from tests.factories.accounts import UserFactory
 from tests.network.booking_helpers import make_space
+from website.calendars.models import CalendarFeedToken
+from website.calendars.services import calendar_feed_token_regenerate
 from website.notifications import subscribers
 from website.notifications.models import Subscriber
 
@@ -31,15 +32,13 @@ PASSWORD = "un-mot-de-passe-solide-2026"
 
 
 @pytest.fixture
-def awa(django_user_model):
-    user = django_user_model.objects.create_user(email="awa@coop.example", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+def awa(db):
+    return UserFactory(email="awa@coop.example", password=PASSWORD, verified=True)
 
 
 @pytest.fixture
-def omar(django_user_model):
-    return django_user_model.objects.create_user(email="omar@asso.example", password=PASSWORD)
+def omar(db):
+    return UserFactory(email="omar@asso.example", password=PASSWORD)
 
 
 def altered(token):

@@ -375,7 +375,7 @@ def test_french_punctuation_has_its_no_break_spaces(site):
 
 def clock_times(node):
     """A time written the machine's way in French: "08:00", "à 10:30" (French says "8 h",
-    "10 h 30", as ``events.wording.time_in_words`` does)."""
+    "10 h 30", as ``website.wording.time_in_words`` does)."""
     return re.findall(r"(?<![\d:+])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])", node)
 
 
@@ -443,7 +443,7 @@ def test_the_checks_catch_each_defect():
     ],
 )
 def test_a_duration_is_said_in_hours_and_minutes(minutes, french, english):
-    from events.wording import duration_in_words
+    from website.wording import duration_in_words
 
     with translation.override("fr"):
         assert duration_in_words(dt.timedelta(minutes=minutes)) == french
@@ -452,7 +452,7 @@ def test_a_duration_is_said_in_hours_and_minutes(minutes, french, english):
 
 
 def test_a_short_day_has_its_month_in_lower_case_in_french():
-    from events.wording import short_day
+    from website.wording import short_day
 
     with translation.override("fr"):
         assert short_day(dt.date(2026, 12, 7)) == "lun. 7\u00a0déc."
@@ -473,7 +473,7 @@ def test_a_short_day_has_its_month_in_lower_case_in_french():
     ],
 )
 def test_a_time_of_day_is_said_in_hours(time, french, english):
-    from events.wording import time_in_words
+    from website.wording import time_in_words
 
     with translation.override("fr"):
         assert time_in_words(time) == french

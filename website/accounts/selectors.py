@@ -5,21 +5,31 @@ The apps add their sections (``website.registry.personal_data`` and ``subscriber
 each gathers what it holds about the person, and this module imports none of them.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.utils import timezone
 
 from website.registry import PERSONAL_DATA, SUBSCRIBER_DATA
 
+if TYPE_CHECKING:
+    from website.accounts.models import User
+    from website.notifications.models import Subscriber
+
 EXPORT_FORMAT_VERSION = 1
 
 
-def when(value):
+def when(value: dt.datetime | None) -> str | None:
     """A moment as the export writes it (ISO 8601), or None."""
     return value.isoformat() if value else None
 
 
-def _subscribers(user, addresses):
+def _subscribers(user: User, addresses: Iterable[str]) -> list[Subscriber]:
     """Subscriber rows of the person: their account's, and any that a *verified* address of
     theirs confirmed before they had an account. An unverified address may be someone
     else's: its subscriptions are not theirs to read."""
@@ -32,7 +42,7 @@ def _subscribers(user, addresses):
     return list(Subscriber.objects.filter(wanted))
 
 
-def _subscriber_data(subscriber):
+def _subscriber_data(subscriber: Subscriber) -> dict[str, Any]:
     return {
         "email": subscriber.email,
         "language": subscriber.language,
@@ -44,7 +54,7 @@ def _subscriber_data(subscriber):
     }
 
 
-def user_personal_data(*, user):
+def user_personal_data(*, user: User) -> dict[str, Any]:
     """Everything the platform keeps about ``user``, as JSON-ready data, and nothing about
     anybody else (no other person's name, address or message)."""
     addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))

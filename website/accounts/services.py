@@ -1,5 +1,9 @@
 """Business rules about people. Views, the admin and commands call these, nothing else."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,12 +16,21 @@ from website.notifications import registry
 from website.notifications.models import Subscriber
 from website.registry import ACCOUNT_DELETION
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from website.accounts.models import User
+else:
+    User = get_user_model()
 
 
 def user_update_profile(
-    *, user, display_name, first_name, last_name, preferred_language, time_zone
-):
+    *,
+    user: User,
+    display_name: str,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    time_zone: str,
+) -> User:
     """Save what a person says about themselves; refuses invalid values with field messages."""
     user.display_name = display_name.strip()
     user.first_name = first_name.strip()
@@ -33,7 +46,7 @@ def user_update_profile(
 
 
 @transaction.atomic
-def user_delete(*, user):
+def user_delete(*, user: User) -> None:
     """Delete a person's account and the personal data attached to it.
 
     The user row goes, and with it (by cascade) their e-mail addresses, two-factor

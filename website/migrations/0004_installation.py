@@ -6,7 +6,7 @@ from django.db import migrations, models
 def record_the_calendar_uid_domain(apps, schema_editor):
     """The domain calendar UIDs have used so far: the setting when it is set, else the host
     of BASE_URL, which event UIDs were made with before this record existed."""
-    from website.addresses import initial_calendar_uid_domain
+    from website.calendars.uids import initial_calendar_uid_domain
 
     Installation = apps.get_model("website", "Installation")
     Installation.objects.get_or_create(

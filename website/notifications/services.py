@@ -1,10 +1,14 @@
 """Writing to the outbox, and delivering from it exactly once per recipient and channel."""
 
+from __future__ import annotations
+
 import contextlib
 import datetime as dt
 import logging
 import smtplib
 import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +20,11 @@ from django.utils import timezone
 
 from . import registry
 from .models import Delivery, Notification
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
+
+    from website.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +38,14 @@ FIRST_RETRY = dt.timedelta(minutes=1)
 LAST_RETRY = dt.timedelta(hours=6)
 
 
-def notification_create(*, kind, key, recipients, payload=None, send_at=None):
+def notification_create(
+    *,
+    kind: str,
+    key: str,
+    recipients: Iterable[User | str],
+    payload: dict[str, Any] | None = None,
+    send_at: dt.datetime | None = None,
+) -> Notification:
     """Record a change and who must hear of it, in the caller's transaction.
 
     ``recipients`` are users (mail goes to their address, in their language) or e-mail
@@ -65,7 +81,32 @@ def notification_create(*, kind, key, recipients, payload=None, send_at=None):
     return notification
 
 
-def _enqueue_fan_out(notification_id):
+def pending_supersede(*, kind: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Replace what still waits to be sent: the pending deliveries of ``kind`` whose
+    notification's payload has these values (a list matches any of its items) are superseded,
+    in the caller's transaction, by the notification the caller records next. Returns the
+    superseded notifications' payloads, for a caller that carries what they announced over.
+    """
+    lookups: dict[str, Any] = {}
+    for name, value in payload.items():
+        if isinstance(value, list | tuple | set):
+            lookups[f"notification__payload__{name}__in"] = list(value)
+        else:
+            lookups[f"notification__payload__{name}"] = value
+    waiting = Delivery.objects.filter(
+        notification__kind=kind, status=Delivery.Status.PENDING, **lookups
+    )
+    payloads = list(
+        Notification.objects.filter(deliveries__in=waiting)
+        .distinct()
+        .values_list("payload", flat=True)
+    )
+    if payloads:
+        waiting.update(status=Delivery.Status.SUPERSEDED)
+    return payloads
+
+
+def _enqueue_fan_out(notification_id: int) -> None:
     from .tasks import fan_out
 
     try:
@@ -76,7 +117,7 @@ def _enqueue_fan_out(notification_id):
         )
 
 
-def enqueue(ids):
+def enqueue(ids: Sequence[int]) -> None:
     """Hand deliveries to the queue. When the broker is down, stop at the first failure:
     the deliveries stay pending in the database and the periodic ``dispatch_due`` queues
     them once it is back. The change that recorded them is never undone by it."""
@@ -94,7 +135,7 @@ def enqueue(ids):
             return
 
 
-def pending_deliveries(notification_id):
+def pending_deliveries(notification_id: int) -> list[int]:
     return list(
         Delivery.objects.filter(
             notification_id=notification_id, status=Delivery.Status.PENDING
@@ -102,7 +143,7 @@ def pending_deliveries(notification_id):
     )
 
 
-def is_transient(error):
+def is_transient(error: BaseException) -> bool:
     """SMTP 4xx answers, network trouble and a busy database (a renderer waits on a row lock:
     a lock timeout, SQLite's "database is locked") pass; 5xx answers and refused recipients
     do not."""
@@ -116,11 +157,11 @@ def is_transient(error):
     )
 
 
-def retry_delay(attempts):
+def retry_delay(attempts: int) -> dt.timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LAST_RETRY)
 
 
-def delivery_send(*, delivery_id, now=None):
+def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Delivery | None:
     """Send one pending delivery; a second call for the same one sends nothing.
 
     The row stays locked while the message leaves, so two workers given the same delivery
@@ -163,7 +204,7 @@ def delivery_send(*, delivery_id, now=None):
         return delivery
 
 
-def message_id(delivery):
+def message_id(delivery: Delivery) -> str:
     domain = urlsplit(settings.BASE_URL).hostname or "localhost"
     return f"<delivery-{delivery.pk}.{delivery.notification_id}@{domain}>"
 
@@ -171,7 +212,7 @@ def message_id(delivery):
 _connections = threading.local()
 
 
-def _send(message):
+def _send(message: EmailMessage) -> None:
     """Send through a connection kept open between deliveries of this thread: a fan-out to
     thousands does not open thousands of SMTP sessions."""
     if not settings.ESSAIM_EMAIL_DELIVERY_BACKEND.endswith("smtp.EmailBackend"):
@@ -205,7 +246,7 @@ def _send(message):
         raise smtplib.SMTPException("The mail backend sent nothing.")
 
 
-def _drop_connection():
+def _drop_connection() -> None:
     connection = getattr(_connections, "connection", None)
     _connections.connection = _connections.target = None
     if connection is not None:
@@ -213,7 +254,7 @@ def _drop_connection():
             connection.close()
 
 
-def deliveries_due(*, now=None, limit=5000):
+def deliveries_due(*, now: dt.datetime | None = None, limit: int = 5000) -> list[int]:
     """Pending deliveries whose time has come: new ones the queue lost, retries, and
     updates that waited out their delay. One handed to the queue recently is left to it."""
     now = now or timezone.now()
@@ -229,7 +270,7 @@ def deliveries_due(*, now=None, limit=5000):
     )
 
 
-def delivery_retry(*, delivery, user):
+def delivery_retry(*, delivery: Delivery, user: User) -> bool:
     """An administrator sends a failed delivery again."""
     if not user.is_superuser:
         raise PermissionDenied

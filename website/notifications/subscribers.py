@@ -359,6 +359,33 @@ def digest_add(*, subscribers, kind, object_id):
     )
 
 
+def announce(*, kind, key, recipients, object_id, payload=None, digest_kind=None):
+    """Tell ``recipients`` at once or in their next digest, as each chose: the one place where
+    that choice is made. Runs in the caller's transaction.
+
+    ``recipients`` are ``Subscriber`` rows (followers of a topic: mailed at their address) or
+    users (moderators, a topic's readers: mailed in their language); a user without a
+    subscriber row has chosen nothing and is mailed at once. Those who chose a digest get an
+    entry of ``digest_kind`` (``kind`` by default) for ``object_id``; the others one
+    notification under ``key``. Returns how many were told either way.
+    """
+    recipients = list(recipients)
+    users = [r for r in recipients if not isinstance(r, Subscriber)]
+    chosen = {s.user_id: s for s in Subscriber.objects.filter(user__in=users)} if users else {}
+    now, later = [], []
+    for recipient in recipients:
+        subscriber = recipient if isinstance(recipient, Subscriber) else chosen.get(recipient.pk)
+        if subscriber is not None and subscriber.frequency != Subscriber.Frequency.IMMEDIATE:
+            later.append(subscriber)
+        else:
+            now.append(recipient.email if isinstance(recipient, Subscriber) else recipient)
+    if now:
+        notification_create(kind=kind, key=key, recipients=now, payload=payload or {})
+    if later:
+        digest_add(subscribers=later, kind=digest_kind or kind, object_id=object_id)
+    return len(now) + len(later)
+
+
 def digests_due(*, now=None):
     """Subscribers whose daily or weekly digest is due and who have something in it."""
     now = now or timezone.now()

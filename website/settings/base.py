@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "website",
     "website.accounts",
     "website.notifications",
+    "website.calendars",
     "network.directory",
     "network.spaces",
     "network.incubators",

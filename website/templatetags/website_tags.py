@@ -9,6 +9,7 @@ from wagtail.models import Locale, Page
 
 from website.cache import cached_fragment
 from website.models import FooterText, MainMenu
+from website.selectors import main_menu_links
 
 register = template.Library()
 
@@ -59,7 +60,7 @@ def main_menu(context):
     locale = Locale.get_active()
     menu = MainMenu.objects.filter(locale=locale).select_related("locale").first()
     current = request.path if request else ""
-    links = menu.links(request) if menu else []
+    links = main_menu_links(menu, request) if menu else []
     return {"items": [{"text": t, "url": u, "current": u == current} for t, u in links]}
 
 
