@@ -1,9 +1,10 @@
 """The split of the flat ``network`` app into directory, spaces and incubators (issue 19) keeps
 every row, every constraint and trigger, and every permission granted on the moved models.
 
-The database is the demo's, as ``make run`` loads it; going back to the layout of the flat
-app (``network`` 0007) and forward again must change nothing but the models' state and the
-content types' app labels, which keep their ids, so permissions and log entries follow.
+The database holds the demo of the directory, spaces, incubators and events; going back to
+the layout of the flat app (``network`` 0007) and forward again must change nothing but the
+models' state and the content types' app labels, which keep their ids, so permissions and
+log entries follow.
 """
 
 import pytest
@@ -68,7 +69,7 @@ def shape():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_going_from_the_flat_app_to_the_split_keeps_every_row_and_constraint(whole_demo):
+def test_going_from_the_flat_app_to_the_split_keeps_every_row_and_constraint(full_demo):
     from network.spaces.models import Booking
 
     assert Booking.objects.exists()
