@@ -219,3 +219,28 @@ def when_for_reader(start, end, zone, reader_zone, *, all_day=False):
         "span": span_in_words(start, end, here),
         "zone": zone_in_words(here),
     }
+
+
+def moment_for_reader(
+    moment: dt.datetime, zone: str | dt.tzinfo, reader_zone: str | dt.tzinfo | None
+) -> str:
+    """One moment (a deadline: no end) in ``zone``, then in ``reader_zone`` when its clock
+    differs, with the words of this module; the reader's day is left out when it is
+    the same. ``when_for_reader`` says spans; this is its counterpart for a moment."""
+    zone = zoneinfo.ZoneInfo(str(zone))
+    local = timezone.localtime(moment, zone)
+    told = _("%(span)s (%(zone)s)") % {
+        "span": moment_in_words(local),
+        "zone": zone_in_words(zone),
+    }
+    if reader_zone is None:
+        return told
+    here = zoneinfo.ZoneInfo(str(reader_zone))
+    theirs = timezone.localtime(moment, here)
+    if theirs.utcoffset() == local.utcoffset():
+        return told
+    return _("%(told)s; that is %(span)s, %(zone)s") % {
+        "told": told,
+        "span": time_in_words(theirs) if theirs.date() == local.date() else moment_in_words(theirs),
+        "zone": zone_in_words(here),
+    }

@@ -8,12 +8,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Actor, ActorChange, LegalForm, Sector, Territory
 
 
 def _require_moderator(request):
-    if not services.can_moderate(request.user):
+    if not permissions.can_moderate(request.user):
         raise PermissionDenied
 
 

@@ -190,33 +190,3 @@ class DuplicateIndex:
                     ):
                         return other, "name"
         return None
-
-
-def scan_for_duplicates():
-    """Flag existing actors that look like an older one; returns how many were flagged.
-    Pairs marked "not a duplicate" stay unflagged."""
-    from .services import actor_flag_duplicate
-
-    index = DuplicateIndex(NotDuplicate.objects.values_list("first_id", "second_id"))
-    actors = {
-        a.pk: a
-        for a in Actor.objects.exclude(status=ActorStatus.ARCHIVED)
-        .filter(duplicate_of__isnull=True)
-        .order_by("pk")
-    }
-    flagged = 0
-    for pk, name, identifier, territory_id, lat, lon in (
-        Actor.objects.exclude(status=ActorStatus.ARCHIVED)
-        .order_by("pk")
-        .values_list("pk", "name", "identifier", "territory_id", "latitude", "longitude")
-    ):
-        entry = Entry(pk, name, identifier, territory_id, lat, lon)
-        found = index.find(entry)
-        if (
-            found is not None
-            and pk in actors
-            and actor_flag_duplicate(actor=actors[pk], of=Actor(pk=found[0].key))
-        ):
-            flagged += 1
-        index.add(entry)
-    return flagged

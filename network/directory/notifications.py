@@ -21,6 +21,8 @@ from website.notifications.services import notification_create
 from website.notifications.subscribers import announce
 
 from .models import Actor, ActorChange, ActorStatus, Membership, UmbrellaMembership
+from .permissions import can_moderate
+from .tokens import confirmation_token
 
 DECISION = "network.actor.decision"
 JOIN_REQUEST = "network.membership.requested"
@@ -72,7 +74,7 @@ def _moment():
 
 def moderators():
     """Everybody who may approve actors (the permission, given directly, through a group or
-    as a superuser: ``services.can_moderate``), active and with an address."""
+    as a superuser: ``permissions.can_moderate``), active and with an address."""
     permission = Permission.objects.filter(
         codename="moderate_actor", content_type__app_label="network"
     )
@@ -203,7 +205,6 @@ def join_request_message(delivery):
 
 @renderer(REMINDER)
 def reminder_message(delivery):
-    from .services import confirmation_token  # services import this module
 
     actor = Actor.objects.filter(
         pk=delivery.notification.payload.get("actor"), status=ActorStatus.PUBLISHED
@@ -221,7 +222,6 @@ def reminder_message(delivery):
 
 
 def _is_moderator(user):
-    from .services import can_moderate  # services import this module
 
     return user is not None and user.is_active and can_moderate(user)
 

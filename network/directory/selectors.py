@@ -26,6 +26,7 @@ from .models import (
     Territory,
     UmbrellaMembership,
 )
+from .permissions import can_moderate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -191,7 +192,6 @@ def actor_for_profile(*, slug: str, viewer: User | AnonymousUser | None = None) 
 
 
 def _may_preview(user: User | AnonymousUser | None, actor: Actor) -> bool:
-    from .services import can_moderate
 
     if not (user and user.is_authenticated):
         return False

@@ -44,6 +44,8 @@ from .notifications import (
     umbrella_decision_notify,
     umbrella_request_notify,
 )
+from .permissions import can_moderate
+from .tokens import CONFIRM_LINK_MAX_AGE, CONFIRM_SALT
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -54,18 +56,12 @@ if TYPE_CHECKING:
 # confirms within STALE_AFTER of the reminder is flagged as possibly out of date.
 CONFIRM_EVERY = dt.timedelta(days=365)
 STALE_AFTER = dt.timedelta(days=60)
-CONFIRM_SALT = "network.actor.confirm"
-CONFIRM_LINK_MAX_AGE = 90 * 24 * 3600
 
 FOREIGN_KEYS = {"legal_form": LegalForm, "territory": Territory}
 DECIMALS = ("latitude", "longitude")
 
 
 # --- permissions -------------------------------------------------------------------------
-
-
-def can_moderate(user: User | AnonymousUser | None) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("network.moderate_actor"))
 
 
 def is_actor_admin(user: User | AnonymousUser | None, actor: Actor) -> bool:
@@ -575,10 +571,6 @@ def actor_flag_duplicate(*, actor: Actor, of: Actor) -> bool:
 # --- keeping entries alive ---------------------------------------------------------------
 
 
-def confirmation_token(actor: Actor) -> str:
-    return signing.dumps({"actor": actor.pk}, salt=CONFIRM_SALT)
-
-
 def actor_confirm_current(*, token: str) -> Actor:
     """The one-click "still up to date" link from the yearly mail. Raises ValidationError
     for a link that is forged or too old."""
@@ -629,3 +621,33 @@ def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     if stale:
         content_changed("directory")
     return {"reminded": sent, "flagged_stale": stale}
+
+
+def scan_for_duplicates() -> int:
+    """Flag existing actors that look like an older one; returns how many were flagged.
+    Pairs marked "not a duplicate" stay unflagged."""
+    from .dedupe import DuplicateIndex, Entry
+
+    index = DuplicateIndex(NotDuplicate.objects.values_list("first_id", "second_id"))
+    actors = {
+        a.pk: a
+        for a in Actor.objects.exclude(status=ActorStatus.ARCHIVED)
+        .filter(duplicate_of__isnull=True)
+        .order_by("pk")
+    }
+    flagged = 0
+    for pk, name, identifier, territory_id, lat, lon in (
+        Actor.objects.exclude(status=ActorStatus.ARCHIVED)
+        .order_by("pk")
+        .values_list("pk", "name", "identifier", "territory_id", "latitude", "longitude")
+    ):
+        entry = Entry(pk, name, identifier, territory_id, lat, lon)
+        found = index.find(entry)
+        if (
+            found is not None
+            and pk in actors
+            and actor_flag_duplicate(actor=actors[pk], of=Actor(pk=found[0].key))
+        ):
+            flagged += 1
+        index.add(entry)
+    return flagged

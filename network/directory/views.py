@@ -22,7 +22,7 @@ from website.forms import errors_to_form
 from website.notifications import subscribers
 from website.ratelimit import rate_limit
 
-from . import follows, selectors, services
+from . import follows, permissions, selectors, services
 from .forms import ActorForm, DirectoryFilterForm, NeedOfferForm, UmbrellaJoinForm
 from .models import (
     Actor,
@@ -266,7 +266,7 @@ def actor_create(request):
 
 def _admin_actor(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
-    if not (services.is_actor_admin(request.user, actor) or services.can_moderate(request.user)):
+    if not (services.is_actor_admin(request.user, actor) or permissions.can_moderate(request.user)):
         raise PermissionDenied
     return actor
 

@@ -20,7 +20,7 @@ from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import selectors
+from . import permissions, selectors
 from .models import Actor, LegalForm, Sector, Territory
 
 
@@ -93,9 +93,8 @@ def register_admin_urls():
 
 class ModeratorMenuItem(MenuItem):
     def is_shown(self, request):
-        from . import services
 
-        return services.can_moderate(request.user)
+        return permissions.can_moderate(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -223,8 +222,7 @@ class ReviewPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
-    from . import services
 
     user = request.user
-    if services.can_moderate(user):
+    if permissions.can_moderate(user):
         panels.append(ReviewPanel(selectors.review_counts()))

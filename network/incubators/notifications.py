@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from network.directory.follows import followers
+from website import wording
 from website.addresses import absolute_url
 from website.notifications import registry
 from website.notifications.mails import mail
@@ -25,7 +26,6 @@ from website.notifications.subscribers import (
 )
 
 from .models import Call, CallAlertOptOut, Programme
-from .services import moment_for_reader
 
 OPENED = "network.call.opened"
 CLOSING = "network.call.closing"
@@ -105,7 +105,7 @@ def call_message(delivery):
             "programme": call.programme,
             "closing": closing,
             # In the call's zone, then in the recipient's when their clock differs.
-            "deadline": moment_for_reader(call.closes_at, call.time_zone, zone_name)
+            "deadline": wording.moment_for_reader(call.closes_at, call.time_zone, zone_name)
             if call.closes_at
             else "",
             "call_url": _absolute(
@@ -136,7 +136,7 @@ def _digest_entries(object_ids):
         if call.closes_at:
             # The digest renders in the subscriber's zone (``timezone.override``).
             when = _("closes %(date)s") % {
-                "date": moment_for_reader(
+                "date": wording.moment_for_reader(
                     call.closes_at, call.time_zone, timezone.get_current_timezone()
                 )
             }

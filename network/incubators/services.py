@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from network.directory.services import can_moderate, is_actor_admin, require_approved_actor
+from network.directory.permissions import can_moderate
+from network.directory.services import is_actor_admin, require_approved_actor
 from website import wording
 from website.addresses import absolute_url
 from website.calendars.ical import calendar_from_vevents, vevent
@@ -287,33 +288,6 @@ def call_state(call: Call, now: dt.datetime | None = None) -> CallState | None:
 # Paris", never "12 décembre 00:59 (Europe/Paris)".
 
 
-def moment_for_reader(
-    moment: dt.datetime, zone: str | dt.tzinfo, reader_zone: str | dt.tzinfo | None
-) -> str:
-    """One moment (a deadline: no end) in ``zone``, then in ``reader_zone`` when its clock
-    differs, with the words of ``events.wording``; the reader's day is left out when it is
-    the same. ``wording.when_for_reader`` says spans; this is its counterpart for a moment."""
-    zone = zoneinfo.ZoneInfo(str(zone))
-    local = timezone.localtime(moment, zone)
-    told = _("%(span)s (%(zone)s)") % {
-        "span": wording.moment_in_words(local),
-        "zone": wording.zone_in_words(zone),
-    }
-    if reader_zone is None:
-        return told
-    here = zoneinfo.ZoneInfo(str(reader_zone))
-    theirs = timezone.localtime(moment, here)
-    if theirs.utcoffset() == local.utcoffset():
-        return told
-    return _("%(told)s; that is %(span)s, %(zone)s") % {
-        "told": told,
-        "span": wording.time_in_words(theirs)
-        if theirs.date() == local.date()
-        else wording.moment_in_words(theirs),
-        "zone": wording.zone_in_words(here),
-    }
-
-
 def machine_time(moment: dt.datetime, zone: str | dt.tzinfo) -> dt.datetime:
     """A moment for ``<time datetime>``: in ``zone``, whole seconds (HTML allows no more than
     three decimals)."""
@@ -328,7 +302,7 @@ def with_dates_for_reader(calls: Iterable[Call], reader_zone: str | dt.tzinfo | 
         call.dates_told = {
             name: {
                 "machine": machine_time(moment, call.time_zone).isoformat(),
-                "words": moment_for_reader(moment, call.time_zone, reader_zone),
+                "words": wording.moment_for_reader(moment, call.time_zone, reader_zone),
             }
             for name, moment in (
                 ("opens", call.opens_at),
@@ -376,7 +350,7 @@ def deadlines_calendar(calls: Iterable[Call], *, request: HttpRequest | None = N
                 continue
             # The calendar shows DTSTART in its owner's zone; the description keeps the
             # call's own (a feed has no reader to add: it is the same for everybody).
-            when = moment_for_reader(moment, call.time_zone, None)
+            when = wording.moment_for_reader(moment, call.time_zone, None)
             description = (told % {"when": when}, _("How to apply: %(url)s") % {"url": url})
             vevents.append(
                 vevent(

@@ -16,6 +16,7 @@ from network.directory.models import Follow
 from network.incubators import services as incubators
 from network.incubators.models import Call
 from network.incubators.tasks import calls_alert
+from website import wording
 from website.notifications import subscribers
 from website.notifications.models import Subscriber
 
@@ -191,7 +192,7 @@ def test_the_moment_is_told_once_when_the_readers_clock_is_the_calls():
     translation.activate("en")
     moment = dt.datetime(2026, 12, 11, 23, 59, 59, tzinfo=dt.UTC)
     # Abidjan keeps Dakar's clock: nothing to add.
-    told = plain(incubators.moment_for_reader(moment, "Africa/Dakar", "Africa/Abidjan"))
+    told = plain(wording.moment_for_reader(moment, "Africa/Dakar", "Africa/Abidjan"))
     assert told == "Friday 11 December 2026, 11:59 pm (Dakar time)"
-    told = plain(incubators.moment_for_reader(moment, "Africa/Dakar", "America/Montreal"))
+    told = plain(wording.moment_for_reader(moment, "Africa/Dakar", "America/Montreal"))
     assert told == "Friday 11 December 2026, 11:59 pm (Dakar time); that is 6:59 pm, Montreal time"

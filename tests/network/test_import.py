@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from network.directory import services
-from network.directory.dedupe import bounded_levenshtein, normalize_name, scan_for_duplicates
+from network.directory.dedupe import bounded_levenshtein, normalize_name
 from network.directory.importing import actors_import
 from network.directory.models import Actor, ActorStatus, NotDuplicate
+from network.directory.services import scan_for_duplicates
 
 pytestmark = pytest.mark.django_db
 

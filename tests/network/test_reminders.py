@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from network.directory import services
+from network.directory import services, tokens
 from network.directory.models import Actor
 from network.directory.tasks import remind_actor_admins
 
@@ -52,7 +52,7 @@ def test_the_one_click_link_confirms_the_entry(
 
 
 def test_a_forged_link_confirms_nothing(client, old_actor):
-    token = services.confirmation_token(old_actor)
+    token = tokens.confirmation_token(old_actor)
     response = client.get(f"/fr/directory/confirm/{token[:-2]}xx/")
     assert response.status_code == 400
     old_actor.refresh_from_db()
@@ -69,7 +69,7 @@ def test_entries_nobody_confirms_are_flagged_stale_and_shown_so(client, old_acto
     old_actor.refresh_from_db()
     assert old_actor.is_stale
     assert "May be out of date" in client.get("/en/directory/acteur-1/").content.decode()
-    services.actor_confirm_current(token=services.confirmation_token(old_actor))
+    services.actor_confirm_current(token=tokens.confirmation_token(old_actor))
     old_actor.refresh_from_db()
     assert not old_actor.is_stale
 

@@ -352,7 +352,7 @@ def world(demo, settings):
         Sector,
         UmbrellaMembership,
     )
-    from network.directory.services import confirmation_token
+    from network.directory.tokens import confirmation_token
     from network.incubators.models import Programme
     from network.spaces.models import Booking
     from website import demo as site_demo

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from network.directory.dedupe import scan_for_duplicates
+from network.directory.services import scan_for_duplicates
 
 
 class Command(BaseCommand):
