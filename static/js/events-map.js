@@ -1,12 +1,14 @@
-/* The agenda's map: markers of upcoming dates, read from the page's GeoJSON route.
-   No tile server is reachable, so the map has no background; the list beside it is the
+/* The agenda's map: markers of upcoming dates, read from the page's GeoJSON route, on the
+   ground that basemap.js draws (tiles when MAP_TILE_URL is set, the bundled layer otherwise).
+   A mark is a square with a diamond, or the number of dates at that place, or a cross when
+   all of them are cancelled: the legend under the map says so. The list beside it is the
    accessible equivalent and holds the same events. Strings come translated from data-*
    attributes; nothing from the data is inserted as HTML. */
 (function () {
     "use strict";
 
     var container = document.getElementById("events-map");
-    if (!container || !window.L || !window.fetch) {
+    if (!container || !window.L || !window.fetch || !window.EssaimMap) {
         return;
     }
     var lang = document.documentElement.lang || undefined;
@@ -90,23 +92,31 @@
             container.hidden = false;
             container.setAttribute("role", "region");
             container.setAttribute("aria-label", container.dataset.label);
-            var tiles = container.dataset.tiles;
-            var map = L.map(container, { attributionControl: Boolean(tiles), scrollWheelZoom: false });
-            if (tiles) {
-                // A tile server configured by MAP_TILE_URL; without one, markers only.
-                L.tileLayer(tiles, { attribution: container.dataset.attribution, maxZoom: 19 }).addTo(map);
-            }
+            var map = L.map(container, { scrollWheelZoom: false, maxZoom: 18 });
+            EssaimMap.ground(map);
+            EssaimMap.fullscreen(map, container.dataset.textFullscreen);
             var markers = [];
             places.forEach(function (features) {
                 var coordinates = features[0].geometry.coordinates;
+                var name = features[0].properties.venue || features[0].properties.title;
+                var cancelled = features.every(function (feature) {
+                    return feature.properties.cancelled;
+                });
+                var icon = cancelled
+                    ? EssaimMap.badge("event essaim-badge--event-cancelled", "\u2715", undefined, name)
+                    : EssaimMap.badge("event", features.length > 1 ? String(features.length) : "\u25C6", undefined, name);
                 var marker = L.marker([coordinates[1], coordinates[0]], {
-                    title: features[0].properties.venue || features[0].properties.title,
-                    alt: features[0].properties.venue || features[0].properties.title,
+                    icon: icon,
+                    title: name,
                     keyboard: true
                 });
                 marker.bindPopup(popupFor(features));
                 markers.push(marker);
             });
+            var legend = document.getElementById("events-map-legend");
+            if (legend) {
+                legend.hidden = false;
+            }
             var group = L.featureGroup(markers).addTo(map);
             map.fitBounds(group.getBounds(), { padding: [40, 40], maxZoom: 11 });
         })

@@ -6,28 +6,35 @@
 
     var container = document.getElementById("spaces-map");
     var source = document.getElementById("spaces-map-data");
-    if (!container || !source || !window.L) {
+    if (!container || !source || !window.L || !window.EssaimMap) {
         return;
     }
     var points = JSON.parse(source.textContent);
     if (!points.length) {
         return;
     }
-    var tiles = container.dataset.tiles;
-    var map = L.map(container, { attributionControl: Boolean(tiles) });
-    if (tiles) {
-        L.tileLayer(tiles, { attribution: container.dataset.attribution, maxZoom: 19 }).addTo(map);
-    }
+    container.hidden = false; // before the map measures its box
+    var map = L.map(container, { maxZoom: 18 });
+    // Tiles when MAP_TILE_URL is set, the bundled ground otherwise (basemap.js).
+    EssaimMap.ground(map);
+    EssaimMap.fullscreen(map, container.dataset.textFullscreen);
     var bounds = [];
     points.forEach(function (point) {
         var link = document.createElement("a");
         link.href = point.url;
         link.textContent = point.name;
-        L.marker([point.lat, point.lon], { title: point.name, alt: point.name })
-            .bindPopup(link)
-            .addTo(map);
+        // A space's mark: a door-shaped badge with a house sign (the legend says so).
+        var marker = L.marker([point.lat, point.lon], {
+            icon: EssaimMap.badge("space", "\u2302", undefined, point.name),
+            title: point.name,
+            keyboard: true
+        });
+        marker.bindPopup(link).addTo(map);
         bounds.push([point.lat, point.lon]);
     });
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
-    container.hidden = false;
+    var legend = document.getElementById("spaces-map-legend");
+    if (legend) {
+        legend.hidden = false;
+    }
 })();
