@@ -11,7 +11,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from events.models import ACCESSIBILITY_FEATURES, EventKind, EventPage
 from events.recurrence import RecurrenceError
 from events.selectors import capacity_problem
-from events.services import series_starts
+from events.services import event_position, series_starts
 from events.widgets import ORPHAN_LABEL, instant_value
 from network.directory.forms import sector_filter_field, territory_filter_field
 from network.directory.models import Sector, Territory
@@ -258,6 +258,17 @@ class EventPageForm(WagtailAdminPageForm):
         )
         if capacity_error:
             self.add_error("capacity", capacity_error)
+        # An address without coordinates is placed from it; a booked space's place is its own.
+        if not cleaned_data.get("booking") and not {"latitude", "longitude"} & set(self.errors):
+            position = event_position(
+                event=self.instance,
+                address=cleaned_data.get("address") or "",
+                latitude=cleaned_data.get("latitude"),
+                longitude=cleaned_data.get("longitude"),
+                territory=cleaned_data.get("territory"),
+            )
+            if position is not None:
+                cleaned_data["latitude"], cleaned_data["longitude"] = position
         formset = self.formsets.get(self.changes_formset)
         start = cleaned_data.get("start")
         if formset is None or start is None:

@@ -30,6 +30,7 @@ from website.blocks import BodyBlock
 from website.cache import CachedPageMixin
 from website.currencies import currency_choices
 from website.pageviews import RegisteredContextMixin, RegisteredRoutesMixin
+from website.widgets import AddressPanel
 
 from .recurrence import recurrence_problem
 from .widgets import RecurrenceWidget, SeriesDateSelect
@@ -292,8 +293,7 @@ class EventPage(CachedPageMixin, RegisteredContextMixin, Page):
                 FieldPanel("attendance_mode"),
                 FieldPanel("booking"),
                 FieldPanel("venue_name"),
-                FieldPanel("address"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                AddressPanel(),
                 FieldPanel("online_url"),
             ],
             heading=_("Where"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zoneinfo
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
+from website.geocoding import geocode, needs_geocoding, query_for
 from website.notifications.services import notification_create
 
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
@@ -27,6 +29,30 @@ if TYPE_CHECKING:
 # Rules without an end are expanded this far ahead.
 OPEN_ENDED_HORIZON = dt.timedelta(days=550)
 MAX_OCCURRENCES = 500
+
+
+def event_position(
+    *,
+    event: EventPage,
+    address: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    territory: Any = None,
+) -> tuple[Decimal, Decimal] | None:
+    """The position the page's new ``address`` gives, when it needs one: no coordinates, or
+    a changed address with the coordinates ``event`` (the page as stored) had. None when the
+    person's coordinates stand or nothing was found: the page is saved all the same.
+
+    Called by the admin's form (``EventPageForm.clean``), so that the draft, the preview and
+    the published page all carry the position; never from ``save()``."""
+    before = (event.address, event.latitude, event.longitude) if event.pk else None
+    if not needs_geocoding(address=address, latitude=latitude, longitude=longitude, before=before):
+        return None
+    commune = territory.name if territory is not None and territory.kind == "commune" else ""
+    found = geocode(
+        query_for(address, commune), country=territory.country if territory is not None else ""
+    )
+    return (found.latitude, found.longitude) if found is not None else None
 
 
 class RegistrationError(ValidationError):

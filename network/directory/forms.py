@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from website.forms import FilterForm
+from website.widgets import AddressPickerWidget
 
 from .models import (
     Actor,
@@ -112,7 +113,7 @@ class ActorForm(forms.ModelForm):
         formfield_callback = _https_urls
         widgets = {
             "sectors": forms.CheckboxSelectMultiple,
-            "address": forms.Textarea(attrs={"rows": 3}),
+            "address": AddressPickerWidget(),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {

@@ -29,6 +29,11 @@ is refused; a row with an error is reported and left out, the other rows are imp
 - Everything else is kept as typed: text that looks like a formula (``=HYPERLINK(…)``) or
   HTML is stored as text, escaped by the templates and neutralised by the CSV exports.
 
+A row without coordinates is placed from its address, or else from its territory when that
+is a commune (``website.geocoding``, the backend of the settings); the report counts the rows
+so placed and those left without a position. With an HTTP geocoder each distinct address is
+one request (cached for a day), and a service that fails leaves the gazetteer to answer.
+
 Line numbers are those of the file as a text editor counts them (the header is line 1);
 a row that spans several lines is named by its first line.
 """
@@ -49,6 +54,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from website.geocoding import geocode, query_for
 
 from .dedupe import DuplicateIndex, Entry
 from .models import Actor, ActorStatus, IdentifierKind, LegalForm, Sector, Territory
@@ -149,6 +156,9 @@ class ImportReport:
     rows: list = field(default_factory=list)
     created: int = 0
     dry_run: bool = False
+    # Rows without coordinates (errors aside): placed by geocoding, or left without a position.
+    geocoded: int = 0
+    unplaced: int = 0
 
     def count(self, outcome):
         return sum(1 for row in self.rows if row.outcome == outcome)
@@ -264,6 +274,21 @@ def _build(row, lookups):
     return actor, sector_ids, errors
 
 
+def _locate(actor):
+    """Place a row's actor from its address, or its commune; whether a position was found.
+    After the duplicate check, which compares the coordinates the file gave."""
+    territory = actor.territory  # from the lookups: no query
+    commune = territory.name if territory and territory.kind == Territory.Kind.COMMUNE else ""
+    query = query_for(actor.address, commune)
+    if not query:
+        return False
+    found = geocode(query, country=territory.country if territory else "")
+    if found is None:
+        return False
+    actor.latitude, actor.longitude = found.latitude, found.longitude
+    return True
+
+
 def actors_import(*, lines, dry_run=False, publish=False):
     """Read CSV ``lines`` (text), validate and de-duplicate each row; unless ``dry_run``,
     save the valid rows (pending review, or published with ``publish``), potential
@@ -324,6 +349,11 @@ def actors_import(*, lines, dry_run=False, publish=False):
                 _("same identifier") if reason == "identifier" else _("similar name nearby")
             )
         index.add(entry)
+        if actor.latitude is None and actor.longitude is None:
+            if _locate(actor):
+                report.geocoded += 1
+            else:
+                report.unplaced += 1
         labels[key] = actor
         to_create.append((actor, sector_ids, duplicate_key))
         report.rows.append(result)

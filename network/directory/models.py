@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from website.widgets import AddressPanel
+
 
 class Sector(models.Model):
     """A sector of activity (filière), in a tree that moderators curate.
@@ -379,8 +381,7 @@ class Actor(models.Model):
         FieldRowPanel([FieldPanel("identifier_kind"), FieldPanel("identifier")]),
         FieldPanel("sectors"),
         FieldPanel("territory"),
-        FieldPanel("address"),
-        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        AddressPanel(heading=_("Location")),
         FieldPanel("description"),
         FieldPanel("website"),
         FieldRowPanel([FieldPanel("public_email"), FieldPanel("public_phone")]),

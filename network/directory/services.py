@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
+from website.geocoding import geocode, needs_geocoding, query_for
 
 from .models import (
     Actor,
@@ -166,6 +167,40 @@ def _apply_values(actor: Actor, data: Mapping[str, Any]) -> list[int] | None:
     return sectors
 
 
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def _locate(data: dict[str, Any], *, before: Actor | None = None) -> None:
+    """Fill the position of proposal ``data`` (its JSON shape) from its address, when it has
+    an address and no coordinates, or a new address and the old coordinates (``before``: the
+    actor as stored). Coordinates the person gave are kept. Nothing found: the data stays as
+    it was, and the actor without a position (``has_location``) is saved all the same."""
+    if "address" not in data:
+        return
+    latitude = _decimal_or_none(
+        data.get("latitude", before.latitude if before is not None else None)
+    )
+    longitude = _decimal_or_none(
+        data.get("longitude", before.longitude if before is not None else None)
+    )
+    if not needs_geocoding(
+        address=data["address"] or "",
+        latitude=latitude,
+        longitude=longitude,
+        before=(before.address, before.latitude, before.longitude) if before else None,
+    ):
+        return
+    territory_id = data.get("territory", before.territory_id if before is not None else None)
+    territory = Territory.objects.filter(pk=territory_id).first() if territory_id else None
+    commune = territory.name if territory and territory.kind == Territory.Kind.COMMUNE else ""
+    found = geocode(
+        query_for(data["address"], commune), country=territory.country if territory else ""
+    )
+    if found is not None:
+        data["latitude"], data["longitude"] = str(found.latitude), str(found.longitude)
+
+
 # Paths of the directory that a profile's slug must not take.
 RESERVED_SLUGS = {
     "map",
@@ -210,14 +245,18 @@ def actor_create(
     status: str = ActorStatus.PENDING,  # type: ignore[assignment]
 ) -> Actor:
     """A signed-in person registers an actor: it waits for a moderator, and they become
-    its administrator. ``values`` holds public fields, ``private`` the private contact."""
+    its administrator. ``values`` holds public fields, ``private`` the private contact.
+    An address without coordinates is geocoded; when nothing is found the actor is saved
+    without a position (``has_location`` tells the caller)."""
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Log in to add an actor."))
     if status not in (ActorStatus.PENDING, ActorStatus.DRAFT):
         raise PermissionDenied(_("A new actor waits for a moderator before it is published."))
+    data = serialize_values(values)
+    _locate(data)  # before the transaction: a geocoder may take seconds
     with transaction.atomic():
         actor = Actor(status=status, created_by=user)
-        sectors = _apply_values(actor, serialize_values(values))
+        sectors = _apply_values(actor, data)
         for name, value in (private or {}).items():
             if name in Actor.PRIVATE_FIELDS:
                 setattr(actor, name, value)
@@ -269,8 +308,13 @@ def actor_update(
     yet, public fields are saved too (nobody sees them) and it goes back to review. For a
     published actor, changed public fields become one pending proposal (replacing an older
     one); the public keeps seeing the approved values. Returns the proposal, if any.
+    A new address whose coordinates were not given (or not moved) is geocoded (``_locate``).
     """
     _require_admin(user, actor)
+    # Before the transaction (a geocoder may take seconds), against the actor as the person
+    # saw it when they edited it.
+    proposed = serialize_values(values)
+    _locate(proposed, before=actor)
     with transaction.atomic():
         actor = Actor.objects.select_for_update().get(pk=actor.pk)
         private_changed = []
@@ -278,7 +322,6 @@ def actor_update(
             if name in Actor.PRIVATE_FIELDS and getattr(actor, name) != value:
                 setattr(actor, name, value)
                 private_changed.append(name)
-        proposed = serialize_values(values)
         if actor.status != ActorStatus.PUBLISHED:
             sectors = _apply_values(actor, proposed)
             submitted = actor.status in (ActorStatus.DRAFT, ActorStatus.ARCHIVED)
@@ -309,6 +352,30 @@ def actor_update(
         change = ActorChange.objects.create(actor=actor, data=changed, proposed_by=user)
         change_review_notify(change=change)
         return change
+
+
+def actor_locate(
+    *, actor: Actor, before: tuple[str, Decimal | None, Decimal | None] | None = None
+) -> bool:
+    """Place a saved actor from its address, as ``actor_create`` and ``actor_update`` would
+    have (Wagtail's admin saves its form itself, then calls this); ``before``: the address and
+    coordinates stored until then. Returns whether the actor has a position now."""
+    data: dict[str, Any] = {
+        "address": actor.address,
+        "latitude": actor.latitude,
+        "longitude": actor.longitude,
+        "territory": actor.territory_id,
+    }
+    previous = None
+    if before is not None:
+        previous = Actor(address=before[0], latitude=before[1], longitude=before[2])
+        previous.territory_id = actor.territory_id
+    _locate(data, before=previous)
+    if data["latitude"] != actor.latitude or data["longitude"] != actor.longitude:
+        actor.latitude, actor.longitude = Decimal(data["latitude"]), Decimal(data["longitude"])
+        Actor.objects.filter(pk=actor.pk).update(latitude=actor.latitude, longitude=actor.longitude)
+        content_changed("directory")
+    return actor.has_location
 
 
 def actor_approve(*, actor: Actor, user: User) -> Actor:

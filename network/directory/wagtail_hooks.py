@@ -57,6 +57,34 @@ class ActorViewSet(SnippetViewSet):
     list_per_page = 50
 
 
+# Positions from addresses (issue 20): the snippet views save the form, then the actor is
+# placed from its address unless its coordinates were given (services.actor_locate).
+@hooks.register("before_edit_snippet")
+def remember_stored_position(request, instance):
+    if isinstance(instance, Actor):
+        request.actor_position_before = (instance.address, instance.latitude, instance.longitude)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def place_actor(request, instance):
+    if not isinstance(instance, Actor):
+        return
+    from django.contrib import messages
+
+    from .services import actor_locate
+
+    before = getattr(request, "actor_position_before", None)
+    if not actor_locate(actor=instance, before=before) and instance.address:
+        messages.warning(
+            request,
+            _(
+                "No position was found for this address: the actor is not on the maps until "
+                "it has one."
+            ),
+        )
+
+
 class NetworkViewSetGroup(SnippetViewSetGroup):
     items = (
         ActorViewSet,

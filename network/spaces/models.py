@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from network.directory.models import Actor, Territory
+from website.widgets import AddressPanel
 
 
 class SpaceQuerySet(models.QuerySet):
@@ -137,8 +138,7 @@ class Space(models.Model):
         MultiFieldPanel(
             [
                 FieldPanel("territory"),
-                FieldPanel("address"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                AddressPanel(),
                 FieldPanel("time_zone"),
             ],
             heading=_("Place"),

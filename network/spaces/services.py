@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
@@ -28,6 +29,7 @@ from network.directory.models import Actor, Membership
 from network.directory.services import actor_may_act, require_approved_actor
 from website.cache import content_changed
 from website.calendars.uids import calendar_uid
+from website.geocoding import geocode, needs_geocoding, query_for
 from website.wording import duration_in_words, moment_in_words
 
 from .models import Booking, Space
@@ -119,6 +121,52 @@ def can_see(user: User | AnonymousUser | None, booking: Booking) -> bool:
 def _require_manager(user: User | AnonymousUser | None, space: Space) -> None:
     if not is_manager(user, space):
         raise PermissionDenied(_("Only the managers of this space can do this."))
+
+
+# --- the space itself --------------------------------------------------------------------
+# Spaces are written in Wagtail's admin (snippets): the admin's views save the form, then
+# ``space_locate`` places it (wagtail_hooks). Code that makes spaces calls ``space_save``.
+
+Position = tuple[str, Decimal | None, Decimal | None]
+
+
+def _position_of(space: Space, before: Position | None) -> tuple[Decimal, Decimal] | None:
+    """The position ``space``'s address gives, when it needs one (website.geocoding's
+    ``needs_geocoding``: no coordinates, or a new address with the old ones), else None."""
+    if not needs_geocoding(
+        address=space.address, latitude=space.latitude, longitude=space.longitude, before=before
+    ):
+        return None
+    territory = space.territory if space.territory_id else None
+    found = geocode(
+        query_for(space.address, territory.name if territory else ""),
+        country=territory.country if territory else "",
+    )
+    return (found.latitude, found.longitude) if found is not None else None
+
+
+def space_save(*, space: Space, before: Position | None = None) -> Space:
+    """Create or change a space: its position comes from its address unless coordinates were
+    given (``before``: address, latitude and longitude stored until now). Nothing found: saved
+    without a position (``latitude`` is None), never refused for it."""
+    position = _position_of(space, before)  # before the transaction: it may take seconds
+    if position is not None:
+        space.latitude, space.longitude = position
+    with transaction.atomic():
+        space.full_clean()
+        space.save()
+    return space
+
+
+def space_locate(*, space: Space, before: Position | None = None) -> bool:
+    """Place a saved space from its address, as ``space_save`` would have (the admin saves
+    the form itself). Returns whether the space has a position now."""
+    position = _position_of(space, before)
+    if position is not None:
+        space.latitude, space.longitude = position
+        Space.objects.filter(pk=space.pk).update(latitude=position[0], longitude=position[1])
+        content_changed("spaces")
+    return space.latitude is not None and space.longitude is not None
 
 
 # --- time --------------------------------------------------------------------------------

@@ -72,6 +72,34 @@ def add_booking_requests_panel(request, panels):
         panels.append(BookingRequestsPanel(selectors.bookings_to_decide(user=user)))
 
 
+# Positions from addresses (issue 20): the snippet views save the form, then the space is
+# placed from its address unless its coordinates were given (network.spaces.services).
+@hooks.register("before_edit_snippet")
+def remember_stored_position(request, instance):
+    if isinstance(instance, Space):
+        request.space_position_before = (instance.address, instance.latitude, instance.longitude)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def place_space(request, instance):
+    if not isinstance(instance, Space):
+        return
+    from django.contrib import messages
+
+    from .services import space_locate
+
+    before = getattr(request, "space_position_before", None)
+    if not space_locate(space=instance, before=before) and instance.address:
+        messages.warning(
+            request,
+            _(
+                "No position was found for this address: the space is not on the maps until "
+                "it has one."
+            ),
+        )
+
+
 @hooks.register("register_admin_urls")
 def redirect_former_addresses():
     """The snippets lived under ``network`` before the app had its own (bookmarks keep working)."""

@@ -50,6 +50,7 @@ def test_sign_up_create_an_actor_approve_it_and_find_it_in_search_and_on_the_map
     page.locator("#actor-identifier").fill("W442001234")
     page.locator("label", has_text="Mobilité").click()
     page.locator("#actor-territory").select_option(label="Nantes")
+    page.locator("#actor-address-by-hand summary").click()  # the coordinates, typed by hand
     page.locator("#actor-latitude").fill("47.1805")
     page.locator("#actor-longitude").fill("-1.5490")
     page.locator("#actor-description").fill("Atelier de réparation de vélos participatif.")

@@ -89,4 +89,9 @@ class Command(BaseCommand):
             summary += " " + _("%(count)s actors saved (duplicates flagged for moderators).") % {
                 "count": report.created
             }
+        if report.geocoded or report.unplaced:
+            summary += " " + _(
+                "%(geocoded)s placed on the map from their address, %(unplaced)s without a "
+                "position."
+            ) % {"geocoded": report.geocoded, "unplaced": report.unplaced}
         self.stdout.write(self.style.SUCCESS(summary))
