@@ -9,7 +9,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from website import registry
+        from website import registry, sitesearch
         from website.cache import register_scope
         from website.calendars.feeds import personal_feed_source
 
@@ -31,3 +31,10 @@ class EventsConfig(AppConfig):
         registry.personal_data("event_registrations", selectors.personal_data)
         registry.subscriber_data("follows", selectors.subscriber_follows)
         personal_feed_source(feeds.registrations_feed_part)
+        sitesearch.register(
+            "events",
+            label=_("Events"),
+            order=10,
+            find=lambda request, query, limit: selectors.search_group(query=query, limit=limit),
+            page_models=[models.EventPage],
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -15,7 +16,7 @@ from wagtail.models import Locale, Page
 
 from events.models import AttendanceMode, EventPage, Occurrence, OccurrenceQuerySet, Registration
 from network.directory import follows
-from website import wording
+from website import sitesearch, textsearch, wording
 from website.accounts.selectors import when
 from website.selectors import localized_pages
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 # Sectors and territories are trees; a filter on one covers this many levels below it.
 TREE_DEPTH = 5
+# Where the agenda's words are looked for (folded: see website.textsearch).
+SEARCH_FIELDS = ["title", "summary", "venue_name", "address", "organiser_name"]
 
 
 class _LocalizedOccurrenceIterable(ModelIterable):
@@ -162,13 +165,10 @@ def apply_filters(
         occurrences = occurrences.filter(**{f"event__{feature}": True})
     if filters.get("free"):
         occurrences = occurrences.filter(Q(event__price__isnull=True) | Q(event__price=0))
-    if words := filters.get("q"):
+    if terms := textsearch.search_terms(filters.get("q")):
         # An English visitor types English words: match the event or any of its translations.
         matching = EventPage.objects.live().filter(
-            Q(title__icontains=words)
-            | Q(summary__icontains=words)
-            | Q(venue_name__icontains=words)
-            | Q(organiser_name__icontains=words)
+            textsearch.matching(terms, SEARCH_FIELDS, fuzzy=("title",))
         )
         occurrences = occurrences.filter(
             event__translation_key__in=matching.values("translation_key")
@@ -315,3 +315,32 @@ def subscriber_follows(subscriber: Subscriber) -> list[dict[str, Any]]:
         }
         for follow in subscriptions
     ] + follows.subscriber_follows(subscriber)
+
+
+def search_group(*, query: str, limit: int) -> sitesearch.Group:
+    """The site search's group of events: upcoming ones matching the words, each once (the
+    next date of a series), with the agenda filtered by the same words."""
+    from events.models import EventIndexPage
+
+    dates = occurrences_for_listing(locale=Locale.get_active(), filters={"q": query})
+    hits: list[sitesearch.Hit] = []
+    seen: set[int] = set()
+    for occurrence in dates[: limit * 10]:
+        if occurrence.event_id in seen or len(hits) == limit:
+            continue
+        seen.add(occurrence.event_id)
+        page = occurrence.page
+        hits.append(
+            sitesearch.Hit(
+                title=page.title,
+                url=page.url,
+                context=wording.span_in_words(
+                    occurrence.start, occurrence.end, occurrence.event.zone, all_day=page.all_day
+                ),
+                summary=page.summary,
+            )
+        )
+    total = dates.order_by().values("event_id").distinct().count()
+    agenda = EventIndexPage.objects.live().filter(locale=Locale.get_active()).first()
+    more = f"{agenda.url}?{urlencode({'q': query})}" if agenda is not None else ""
+    return sitesearch.Group(hits=hits, total=total, more_url=more)

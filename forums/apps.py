@@ -9,7 +9,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
-        from website import registry
+        from website import registry, sitesearch
         from website.cache import register_scope
 
         from . import models, selectors
@@ -25,3 +25,11 @@ class ForumsConfig(AppConfig):
             models.ModerationDecision,
         )
         registry.personal_data("forums", selectors.personal_data)
+        sitesearch.register(
+            "topics",
+            label=_("Forum topics"),
+            order=60,
+            find=lambda request, query, limit: selectors.search_group(
+                user=request.user, query=query, limit=limit
+            ),
+        )

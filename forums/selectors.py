@@ -5,13 +5,16 @@ category and everything in it stays out of lists, search, feeds and notification
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
+from website import sitesearch, textsearch
 from website.accounts.selectors import when
 
 from .models import (
@@ -185,15 +188,16 @@ def is_following(
 def search(*, query: str | None, user: User | AnonymousUser, limit: int = 50) -> PostQuerySet:
     """Published messages matching the words, in topics and categories the person may see.
 
-    PostgreSQL ranks with its full-text search (title weighted above the message); other
-    databases (SQLite) require every word in the title or the message.
+    PostgreSQL ranks with its full-text search in French without accents (title weighted
+    above the message: "coopératives" finds "cooperative"); other databases (SQLite) require
+    every word, folded, in the title or the message (``website.textsearch``).
     """
     words = (query or "").split()[:SEARCH_MAX_WORDS]
     if not words:
         return Post.objects.none()
     posts = Post.objects.visible_to(user).select_related("topic__category", "author")
     if connection.vendor == "postgresql":
-        config = "simple"
+        config = textsearch.FRENCH_CONFIG
         vector = SearchVector("topic__title", weight="A", config=config) + SearchVector(
             "source", weight="B", config=config
         )
@@ -203,9 +207,7 @@ def search(*, query: str | None, user: User | AnonymousUser, limit: int = 50) ->
             .filter(document=search_query)
             .order_by("-rank", "-created_at")[:limit]
         )
-    condition = Q()
-    for word in words:
-        condition &= Q(topic__title__icontains=word) | Q(source__icontains=word)
+    condition = textsearch.matching(textsearch.search_terms(query), ["topic__title", "source"])
     return posts.filter(condition).order_by("-created_at")[:limit]
 
 
@@ -298,3 +300,21 @@ def personal_data(user: User) -> dict[str, Any]:
             for follow in Subscription.objects.filter(user=user).select_related("category", "topic")
         ],
     }
+
+
+def search_group(*, query: str, user: User | AnonymousUser, limit: int) -> sitesearch.Group:
+    """The site search's group of forum topics: those whose messages match the words, in
+    the categories the person may read, each once, with the forums' search for the rest."""
+    topics: dict[int, Topic] = {}
+    for post in search(query=query, user=user):
+        topics.setdefault(post.topic_id, post.topic)
+    hits = [
+        sitesearch.Hit(
+            title=topic.title,
+            url=topic.get_absolute_url(),
+            context=str(topic.category),
+        )
+        for topic in list(topics.values())[:limit]
+    ]
+    more = f"{reverse('forums:search')}?{urlencode({'q': query})}"
+    return sitesearch.Group(hits=hits, total=len(topics), more_url=more)

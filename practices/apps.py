@@ -10,4 +10,14 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Good practices")
 
     def ready(self):
-        from . import views  # noqa: F401 - registers what the pages show
+        from website import sitesearch
+
+        from . import models, selectors, views  # noqa: F401 - views register what pages show
+
+        sitesearch.register(
+            "practices",
+            label=_("Good practices"),
+            order=50,
+            find=lambda request, query, limit: selectors.search_group(query=query, limit=limit),
+            page_models=[models.GoodPracticePage],
+        )

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from wagtail.models import Locale
 
 from network.directory.models import ActorStatus, Sector
 from network.directory.selectors import with_descendants
 from practices.models import GoodPracticeIndexPage, GoodPracticePage
+from website import sitesearch, textsearch
 from website.selectors import localized_pages
+
+# Where the words are looked for (folded: see website.textsearch).
+SEARCH_FIELDS = ["title", "summary", "organisation_name", "territory__name", "results"]
 
 if TYPE_CHECKING:
     from wagtail.query import PageQuerySet
@@ -69,14 +74,10 @@ def apply_filters(practices: PageQuerySet, filters: Mapping[str, Any]) -> PageQu
         practices = practices.filter(territory__in=with_descendants(territory))
     if organisation := filters.get("organisation"):
         practices = practices.filter(organisation_name=organisation)
-    if words := filters.get("q"):
+    if terms := textsearch.search_terms(filters.get("q")):
         # An English visitor types English words: match the practice or any of its translations.
         matching = GoodPracticePage.objects.live().filter(
-            Q(title__icontains=words)
-            | Q(summary__icontains=words)
-            | Q(organisation_name__icontains=words)
-            | Q(territory__name__icontains=words)
-            | Q(results__icontains=words)
+            textsearch.matching(terms, SEARCH_FIELDS, fuzzy=("title",))
         )
         practices = practices.filter(translation_key__in=matching.values("translation_key"))
     return practices
@@ -118,3 +119,23 @@ def practice_details(page: GoodPracticePage) -> dict[str, list[Any]]:
         "sectors": list(page.sectors.order_by("name_fr")),
         "attached_documents": list(page.attached_documents.select_related("document")),
     }
+
+
+def search_group(*, query: str, limit: int) -> sitesearch.Group:
+    """The site search's group of good practices: live ones matching the words (in any of
+    their languages), shown in the reader's, with the practices' listing filtered by them."""
+    practices = practices_for_listing(filters={"q": query})
+    hits = [
+        sitesearch.Hit(
+            title=practice.title,
+            url=practice.url,
+            context=" · ".join(
+                part for part in (practice.organisation_name, str(practice.territory or "")) if part
+            ),
+            summary=practice.summary,
+        )
+        for practice in localize_practices(practices[:limit])
+    ]
+    index = GoodPracticeIndexPage.objects.live().filter(locale=Locale.get_active()).first()
+    more = f"{index.url}?{urlencode({'q': query})}" if index is not None else ""
+    return sitesearch.Group(hits=hits, total=practices.count(), more_url=more)

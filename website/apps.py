@@ -9,8 +9,10 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from website import addresses, cache, views, workflows  # noqa: F401 - views register
+        from website import addresses, cache, sitesearch, textsearch, views, workflows
 
         addresses.connect(self)
         cache.connect()
+        textsearch.connect()
+        sitesearch.register("pages", label=_("Pages"), order=70, find=views.find_pages)
         workflows.connect()

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
 from website.api import api
+from website.geocoding import views as geocoding_views
 
 # A database that is away gives a clean 503 page, whatever raised (website/unavailable.py).
 handler500 = "website.unavailable.server_error"
@@ -25,6 +26,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("health/", views.health, name="health"),
+    path("geocode/", geocoding_views.geocode, name="geocode"),  # the address field's look-ups
     path("api/v1/", api.urls),
 ]
 

@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+from website import sitesearch
 from website.addresses import absolute_url
 from website.middleware import request_language
 from website.models import HomePage, StandardPage
@@ -23,27 +25,62 @@ SEARCH_MAX_QUERY_LENGTH = 200
 
 @require_GET
 def search(request):
-    """Search the live public pages of the active language."""
+    """The header's search: a group of results for each kind of thing (events, actors,
+    spaces, calls, good practices, forum topics, then the other pages), each showing a few
+    and linking to its own listing filtered by the same words (``website.sitesearch``).
+    ``?kind=pages`` lists every page found, page by page."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_QUERY_LENGTH]
+    words = _search_words(query)
+    context = {"query": query, "query_string": urlencode({"q": query}) + "&", "groups": []}
+    if words and request.GET.get("kind") == "pages":
+        context["results"] = Paginator(_pages_found(words), SEARCH_RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["pages_only"] = True
+        context["query_string"] = urlencode({"q": query, "kind": "pages"}) + "&"
+        context["all_kinds_url"] = f"{reverse('search')}?{urlencode({'q': query})}"
+    elif words:
+        for source in sitesearch.sources():
+            group = source.find(request, query, sitesearch.HITS_PER_GROUP)
+            if group.total:
+                context["groups"].append((source, group))
+        context["total"] = sum(group.total for _source, group in context["groups"])
+    return render(request, "website/search.html", context)
+
+
+def _search_words(query):
     # SQLite's search backend puts each word between double quotes without escaping them:
     # a word with one broke the FTS5 query (a database error, so a 503). Words suffice.
-    words = query.replace('"', " ").strip()
-    results_page = None
-    if words:
-        pages = (
-            Page.objects.live()
-            .public()
-            .filter(locale=Locale.get_active())
-            .exclude(depth__lte=1)
-            .specific()
-            .search(words)
+    return query.replace('"', " ").strip()
+
+
+def _pages_found(words):
+    """Live public pages of the active language matching the words, but for the page types
+    that have a group of their own (events, good practices)."""
+    pages = Page.objects.live().public().filter(locale=Locale.get_active()).exclude(depth__lte=1)
+    if grouped := sitesearch.grouped_page_models():
+        pages = pages.not_type(*grouped)
+    return pages.specific().search(words)
+
+
+def find_pages(request, query, limit):
+    """The site search's group of other pages (home, standard pages, agendas...)."""
+    words = _search_words(query)
+    pages = _pages_found(words)
+    hits = [
+        sitesearch.Hit(
+            title=page.title,
+            url=page.url,
+            summary=Truncator(
+                getattr(page, "search_description", "")
+                or getattr(page, "intro", "")
+                or getattr(page, "hero_text", "")
+            ).words(40),
         )
-        results_page = Paginator(pages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "website/search.html",
-        {"query": query, "results": results_page, "query_string": urlencode({"q": query}) + "&"},
-    )
+        for page in pages[:limit]
+    ]
+    more = f"{reverse('search')}?{urlencode({'q': query, 'kind': 'pages'})}"
+    return sitesearch.Group(hits=hits, total=pages.count(), more_url=more)
 
 
 def admin_login(request):

@@ -15,7 +15,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from website import registry
+        from website import registry, sitesearch
         from website.cache import register_scope
 
         from . import api, models, selectors
@@ -33,3 +33,9 @@ class DirectoryConfig(AppConfig):
         )
         registry.api_router("/", api.router)
         registry.personal_data("directory", selectors.personal_data)
+        sitesearch.register(
+            "actors",
+            label=_("Actors"),
+            order=20,
+            find=lambda request, query, limit: selectors.search_group(query=query, limit=limit),
+        )

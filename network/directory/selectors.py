@@ -7,12 +7,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 
+from website import sitesearch, textsearch
 from website.accounts.selectors import when
 
 from .models import (
@@ -34,6 +38,10 @@ if TYPE_CHECKING:
     from website.accounts.models import User
 
     from .models import ActorQuerySet, NeedOfferQuerySet
+
+# The word search: where each term is looked for, and what a term found there weighs.
+SEARCH_WEIGHTS = {"name": 8, "description": 2, "languages": 1}
+SEARCH_FIELDS = list(SEARCH_WEIGHTS)
 
 # The map answers with at most this many markers; the client asks again as the view moves.
 MAP_MAX_FEATURES = 2000
@@ -99,16 +107,15 @@ def published_actors() -> ActorQuerySet:
 
 def apply_filters(actors: ActorQuerySet, filters: Mapping[str, Any]) -> ActorQuerySet:
     """Narrow actors by the fields of ``DirectoryFilterForm``; empty values do not filter."""
-    if words := filters.get("q"):
-        for word in words.split()[:8]:
-            # The places named like the word first, as ids: every condition left is on the
-            # actors' own columns, which PostgreSQL's trigram indexes answer (migration 0007).
-            places = Territory.objects.filter(name__icontains=word).values_list("pk", flat=True)
+    if terms := textsearch.search_terms(filters.get("q")):
+        # The places named like each term first, as ids: every condition left is on the
+        # actors' own columns, which PostgreSQL's trigram indexes over the folded text answer
+        # (migration 0010). One query for all the terms' places.
+        places = _places_named(terms)
+        for term in terms:
             actors = actors.filter(
-                Q(name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(territory_id__in=list(places))
-                | Q(languages__icontains=word)
+                textsearch.matching([term], SEARCH_FIELDS, fuzzy=("name",))
+                | Q(territory_id__in=places[term])
             )
     if sector := filters.get("sector"):
         actors = actors.filter(
@@ -142,8 +149,28 @@ def apply_filters(actors: ActorQuerySet, filters: Mapping[str, Any]) -> ActorQue
 
 
 def actors_for_directory(*, filters: Mapping[str, Any] | None) -> ActorQuerySet:
-    """Published actors matching the filters, by name, with what a listing card shows."""
-    return apply_filters(published_actors(), filters or {}).for_listing().order_by("name", "pk")
+    """Published actors matching the filters, with what a listing card shows: by relevance
+    to the words searched (then by name), else by name."""
+    actors = apply_filters(published_actors(), filters or {}).for_listing()
+    if terms := textsearch.search_terms((filters or {}).get("q")):
+        return actors.annotate(relevance=textsearch.relevance(terms, SEARCH_WEIGHTS)).order_by(
+            "-relevance", "name", "pk"
+        )
+    return actors.order_by("name", "pk")
+
+
+def _places_named(terms: list[str]) -> dict[str, list[int]]:
+    """For each term, the territories whose folded name holds it (one query)."""
+    condition = Q()
+    for term in terms:
+        condition |= textsearch.matching([term], ["name"])
+    places: dict[str, list[int]] = {term: [] for term in terms}
+    for pk, name in Territory.objects.filter(condition).values_list("pk", "name"):
+        folded = textsearch.fold(name) or ""
+        for term in terms:
+            if term in folded:
+                places[term].append(pk)
+    return places
 
 
 def actor_for_profile(*, slug: str, viewer: User | AnonymousUser | None = None) -> Actor | None:
@@ -211,6 +238,60 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def within_bbox(
+    actors: ActorQuerySet, bbox: tuple[float, float, float, float] | None
+) -> ActorQuerySet:
+    """The actors placed inside ``bbox`` (west, south, east, north); all of them without one."""
+    if bbox is None:
+        return actors
+    west, south, east, north = bbox
+    actors = actors.filter(latitude__gte=south, latitude__lte=north)
+    if west <= east:
+        return actors.filter(longitude__gte=west, longitude__lte=east)
+    # The box crosses the antimeridian.
+    return actors.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+
+
+def sector_families() -> dict[int, dict[str, Any]]:
+    """Each sector's family, the top-level sector above it (itself for a top-level one), as
+    the map shows it: slug, name, a mark (its initial, or more letters where two families
+    share one) and a tone (0-9, the family's place among the top-level sectors). One query:
+    the tree is short and curated."""
+    english = get_language() == "en"
+    sectors = {
+        row["pk"]: row
+        for row in Sector.objects.order_by("name_fr", "pk").values(
+            "pk", "parent_id", "slug", "name_fr", "name_en"
+        )
+    }
+    families: dict[int, dict[str, Any]] = {}
+    marks: set[str] = set()
+    roots = [row for row in sectors.values() if row["parent_id"] is None]
+    for tone, row in enumerate(roots):
+        name = (row["name_en"] if english and row["name_en"] else row["name_fr"]).strip() or "?"
+        letters = name.replace(" ", "")
+        mark = letters[:1].upper()
+        if mark in marks:
+            mark = letters[:2].capitalize()
+        if mark in marks:
+            mark = f"{letters[:1].upper()}{tone + 1}"
+        marks.add(mark)
+        families[row["pk"]] = {
+            "family": row["slug"],
+            "family_name": name,
+            "family_mark": mark,
+            "family_tone": tone % 10,
+        }
+    for pk in sectors:
+        root, seen = pk, set()
+        while sectors[root]["parent_id"] is not None and root not in seen:
+            seen.add(root)  # a cycle curated by mistake must not hang the map
+            root = sectors[root]["parent_id"]
+        if root in families:
+            families[pk] = families[root]
+    return families
+
+
 def map_points(
     *,
     filters: Mapping[str, Any] | None,
@@ -218,19 +299,24 @@ def map_points(
     limit: int = MAP_MAX_FEATURES,
 ) -> list[dict[str, Any]]:
     """Published actors with coordinates, inside ``bbox`` when given: plain dicts of public
-    fields, one query."""
-    actors = apply_filters(published_actors(), filters or {}).filter(
-        latitude__isnull=False, longitude__isnull=False
+    fields with the family of the actor's first sector (see ``sector_families``). Two
+    queries whatever the number of actors: the actors, with their first sector as a
+    subquery, and the sector tree."""
+    first_sector = (
+        Actor.sectors.through.objects.filter(actor_id=OuterRef("pk"))
+        .order_by("pk")
+        .values("sector_id")[:1]
     )
-    if bbox is not None:
-        west, south, east, north = bbox
-        actors = actors.filter(latitude__gte=south, latitude__lte=north)
-        if west <= east:
-            actors = actors.filter(longitude__gte=west, longitude__lte=east)
-        else:  # the box crosses the antimeridian
-            actors = actors.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
-    return list(
-        actors.order_by("name", "pk").values(
+    actors = within_bbox(
+        apply_filters(published_actors(), filters or {}).filter(
+            latitude__isnull=False, longitude__isnull=False
+        ),
+        bbox,
+    )
+    rows = list(
+        actors.annotate(first_sector=Subquery(first_sector))
+        .order_by("name", "pk")
+        .values(
             "pk",
             "name",
             "slug",
@@ -240,8 +326,14 @@ def map_points(
             "legal_form__name_fr",
             "legal_form__name_en",
             "territory__name",
+            "first_sector",
         )[:limit]
     )
+    families = sector_families() if rows else {}
+    no_family = {"family": "", "family_name": "", "family_mark": "", "family_tone": None}
+    for row in rows:
+        row.update(families.get(row.pop("first_sector"), no_family))
+    return rows
 
 
 def profile_url_maker() -> Callable[[str], str]:
@@ -501,3 +593,24 @@ def personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
             for change in ActorChange.objects.filter(proposed_by=user).select_related("actor")
         ],
     }
+
+
+def search_group(*, query: str, limit: int) -> sitesearch.Group:
+    """The site search's group of actors: published ones only, by relevance, with the
+    directory filtered by the same words."""
+    actors = actors_for_directory(filters={"q": query})
+    hits = [
+        sitesearch.Hit(
+            title=actor.name,
+            url=actor.get_absolute_url(),
+            context=" · ".join(
+                str(part)
+                for part in (actor.legal_form and actor.legal_form.name, actor.territory)
+                if part
+            ),
+            summary=Truncator(actor.description).words(30),
+        )
+        for actor in actors[:limit]
+    ]
+    more = f"{reverse('network:directory')}?{urlencode({'q': query})}"
+    return sitesearch.Group(hits=hits, total=actors.count(), more_url=more)

@@ -37,6 +37,9 @@ from .models import (
 ACTORS_PER_PAGE = 20
 
 
+# Actors without a position named beside the map; the directory lists them all.
+UNPLACED_LISTED = 30
+
 def _filter_context(request, form):
     params = request.GET.copy()
     params.pop("page", None)
@@ -87,7 +90,21 @@ def map_page(request):
     actors = selectors.actors_for_directory(filters=form.filters).filter(
         latitude__isnull=False, longitude__isnull=False
     )
+    # "Search this area" on the map: the list beside it keeps to the area shown.
+    area = selectors.parse_bbox(request.GET.get("bbox"))
+    actors = selectors.within_bbox(actors, area)
     page_obj = _actors_page(request, actors, "map", context["filter_query"])
+    # Actors without a position are not dropped: listed beside the map (not within an area).
+    unplaced = (
+        selectors.actors_for_directory(filters=form.filters).filter(latitude__isnull=True)
+        if area is None
+        else Actor.objects.none()
+    )
+    context.update(
+        unplaced=unplaced[:UNPLACED_LISTED],
+        unplaced_count=unplaced.count(),
+        unplaced_more_url=_with_query(reverse("network:directory"), context["filter_query"]),
+    )
     context.update(
         view="map",
         page_obj=page_obj,
@@ -95,6 +112,11 @@ def map_page(request):
         map_url=_with_query(reverse("network:map"), context["filter_query"]),
         list_url=_with_query(reverse("network:directory"), context["filter_query"]),
         map_data_url=_with_query(reverse("network:map_data"), context["filter_query"]),
+        area=area,
+        all_areas_url=_with_query(
+            reverse("network:map"),
+            "&".join(p for p in context["filter_query"].split("&") if not p.startswith("bbox=")),
+        ),
         map_tiles=settings.ESSAIM_MAP_TILE_URL,
         map_attribution=settings.ESSAIM_MAP_TILE_ATTRIBUTION,
     )
@@ -118,6 +140,11 @@ def point_feature(row, url_for):
             "legal_form": legal_form or "",
             "territory": row["territory__name"] or "",
             "umbrella": row["is_umbrella"],
+            # The family of its first sector: the marker's letter and colour on the map.
+            "family": row.get("family", ""),
+            "family_name": row.get("family_name", ""),
+            "family_mark": row.get("family_mark", ""),
+            "family_tone": row.get("family_tone"),
         },
     }
 
@@ -260,8 +287,22 @@ def actor_create(request):
                 )
                 % {"name": actor.name},
             )
+            _say_if_unplaced(request, actor.address, actor.latitude)
             return redirect("network:mine")
     return render(request, "network/actor_form.html", {"form": form, "actor": None})
+
+
+def _say_if_unplaced(request, address, latitude):
+    """After a save: an address that the geocoder could not place leaves the actor off the
+    map (listed beside it): say so, and how to place it."""
+    if address and latitude in (None, ""):
+        messages.warning(
+            request,
+            _(
+                "No position was found for this address: the actor is listed beside the map, "
+                "not on it. Edit it and use “Find on the map”, or place the marker yourself."
+            ),
+        )
 
 
 def _admin_actor(request, slug):
@@ -299,6 +340,8 @@ def actor_edit(request, slug):
                 )
             else:
                 messages.success(request, _("Your changes are saved."))
+            saved = change.data if change is not None else vars(Actor.objects.get(pk=actor.pk))
+            _say_if_unplaced(request, saved.get("address"), saved.get("latitude"))
             return redirect("network:mine")
     return render(
         request, "network/actor_form.html", {"form": form, "actor": actor, "pending": pending}

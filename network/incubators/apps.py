@@ -10,7 +10,7 @@ class IncubatorsConfig(AppConfig):
     verbose_name = _("Incubators")
 
     def ready(self):
-        from website import registry
+        from website import registry, sitesearch
         from website.cache import register_scope
 
         from . import api, models, selectors
@@ -18,3 +18,9 @@ class IncubatorsConfig(AppConfig):
         register_scope("incubators", models.Programme, models.Call)
         registry.api_router("/", api.router)
         registry.subscriber_data("call_alerts", selectors.subscriber_call_alerts)
+        sitesearch.register(
+            "calls",
+            label=_("Calls for applications"),
+            order=40,
+            find=lambda request, query, limit: selectors.search_group(query=query, limit=limit),
+        )

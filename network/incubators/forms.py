@@ -21,6 +21,14 @@ START_OF_DAY = dt.time(0, 0)
 class CallFilterForm(FilterForm):
     """Filters of the listing, its feed and the API, read from the query string."""
 
+    q = forms.CharField(
+        label=_("Words to look for"),
+        required=False,
+        max_length=200,
+        help_text=_("In the call's title or description, or the programme's name."),
+        error_messages={"max_length": _("Use at most %(limit_value)d characters.")},
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     state = forms.ChoiceField(
         label=_("State"),

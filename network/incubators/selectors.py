@@ -7,12 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db.models import F, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from network.directory.models import Sector
 from network.directory.selectors import with_descendants
+from website import sitesearch, textsearch
 
 from .models import Call, CallAlertOptOut, CallState, Programme, SupportKind
 
@@ -24,6 +28,8 @@ if TYPE_CHECKING:
 
 # A feed keeps a closed call's deadline this long after it passed.
 FEED_KEEPS_CLOSED = dt.timedelta(days=90)
+# Where the listing's words are looked for (folded: see website.textsearch).
+CALL_SEARCH_FIELDS = ["title", "description", "programme__name", "programme__actor__name"]
 
 
 def public_programmes() -> ProgrammeQuerySet:
@@ -66,6 +72,8 @@ def calls_for_listing(
     calls = Call.objects.filter(
         programme__in=public_programmes().filter(_programme_filters(filters))
     )
+    if terms := textsearch.search_terms(filters.get("q")):
+        calls = calls.filter(textsearch.matching(terms, CALL_SEARCH_FIELDS, fuzzy=("title",)))
     if filters.get("open_now"):
         calls = calls.open_now(now)
     calls = calls.with_state(now)
@@ -145,3 +153,20 @@ def open_calls_of(actor: Actor, now: dt.datetime | None = None) -> list[Call]:
 def subscriber_call_alerts(subscriber: Subscriber) -> bool:
     """Whether a mail subscriber receives the alerts of calls, for their export."""
     return not CallAlertOptOut.objects.filter(subscriber=subscriber).exists()
+
+
+def search_group(*, query: str, limit: int) -> sitesearch.Group:
+    """The site search's group of calls: those of public programmes matching the words, open
+    ones first, with the calls' listing filtered by the same words."""
+    calls = calls_for_listing(filters={"q": query})
+    hits = [
+        sitesearch.Hit(
+            title=call.title,
+            url=call.get_absolute_url(),
+            context=f"{CallState(call.state).label} · {call.programme.name}",
+            summary=Truncator(call.description).words(30),
+        )
+        for call in calls[:limit]
+    ]
+    more = f"{reverse('incubators:programmes')}?{urlencode({'q': query})}"
+    return sitesearch.Group(hits=hits, total=calls.count(), more_url=more)

@@ -10,7 +10,7 @@ class SpacesConfig(AppConfig):
     verbose_name = _("Meeting spaces")
 
     def ready(self):
-        from website import registry
+        from website import registry, sitesearch
         from website.cache import register_scope
         from website.calendars.feeds import personal_feed_source
 
@@ -21,3 +21,9 @@ class SpacesConfig(AppConfig):
         registry.personal_data("bookings", selectors.personal_data)
         registry.before_account_deletion(services.bookings_cancel_ahead)
         personal_feed_source(feeds.bookings_feed_part)
+        sitesearch.register(
+            "spaces",
+            label=_("Meeting spaces"),
+            order=30,
+            find=lambda request, query, limit: selectors.search_group(query=query, limit=limit),
+        )

@@ -10,12 +10,16 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from network.directory.models import Membership
 from network.directory.selectors import with_descendants
+from website import sitesearch, textsearch
 from website.accounts.selectors import when
 
 from .models import Booking, Closure, OpeningHours, Space
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
 
 # The week view and free slots are cut in steps of this length.
 SLOT_STEP = dt.timedelta(minutes=30)
+# Where the words are looked for (folded: see website.textsearch).
+SEARCH_FIELDS = ["name", "address", "territory__name"]
 
 
 def spaces_for_listing() -> SpaceQuerySet:
@@ -60,7 +66,8 @@ def spaces_filtered(*, filters: Mapping[str, Any]) -> SpaceQuerySet:
     if filters.get("territory"):
         spaces = spaces.filter(territory_id__in=with_descendants(filters["territory"]))
     if filters.get("q"):
-        spaces = spaces.filter(Q(name__icontains=filters["q"]) | Q(address__icontains=filters["q"]))
+        terms = textsearch.search_terms(filters["q"])
+        spaces = spaces.filter(textsearch.matching(terms, SEARCH_FIELDS, fuzzy=("name",)))
     return spaces
 
 
@@ -363,3 +370,28 @@ def personal_data(user: User) -> list[dict[str, Any]]:
         }
         for booking in Booking.objects.filter(requested_by=user).select_related("space")
     ]
+
+
+def search_group(*, query: str, limit: int) -> sitesearch.Group:
+    """The site search's group of meeting spaces: active ones matching the words, with the
+    spaces' listing filtered by the same words."""
+    spaces = spaces_filtered(filters={"q": query}).order_by("name", "pk")
+    hits = [
+        sitesearch.Hit(
+            title=space.name,
+            url=space.get_absolute_url(),
+            context=" · ".join(
+                part
+                for part in (
+                    str(space.territory or ""),
+                    ngettext("%(count)d person", "%(count)d people", space.capacity)
+                    % {"count": space.capacity},
+                )
+                if part
+            ),
+            summary=space.address,
+        )
+        for space in spaces[:limit]
+    ]
+    more = f"{reverse('spaces:spaces')}?{urlencode({'q': query})}"
+    return sitesearch.Group(hits=hits, total=spaces.count(), more_url=more)

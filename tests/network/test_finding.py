@@ -258,3 +258,16 @@ def test_the_count_and_the_filters_are_kept_until_the_directory_changes(client, 
     assert client.get(url).context["page_obj"].paginator.count == 2
     assert "2 acteurs" in " ".join(html.split())
     assert "Réemploi" in html
+
+
+def test_actors_without_a_position_are_listed_beside_the_map_not_dropped(client, make_actor):
+    make_actor(name="Sur la carte")
+    make_actor(name="Sans adresse", latitude=None, longitude=None)
+
+    html = client.get("/fr/directory/map/").content.decode()
+    assert "1 acteur sans position sur la carte" in html
+    assert "Sans adresse" in html
+
+    # Within an area chosen on the map, those without a position are not in it.
+    area = client.get("/fr/directory/map/?bbox=-5,45,5,50").content.decode()
+    assert "Sans adresse" not in area

@@ -1,7 +1,9 @@
-"""The directory's word search is answered by PostgreSQL's trigram indexes (migration 0007).
+"""The directory's word search is answered by PostgreSQL's trigram indexes over the folded
+text (migration 0010).
 
-If Django ever wrote ``icontains`` differently, or the search went back to a join, the index
-would silently stop matching and every search would read every actor again."""
+If the search compared another expression than the indexed ``essaim_fold(column)``, or went
+back to a join, the index would silently stop matching and every search would read every
+actor again."""
 
 import pytest
 from django.db import connection
@@ -31,7 +33,7 @@ def test_a_word_search_uses_the_trigram_index_of_each_column(db, vocab, make_act
     plan = plan_of(apply_filters(Actor.objects.all(), {"q": "compost nantes"}))
 
     for column in ("name", "description", "languages"):
-        assert f"network_actor_{column}_trgm" in plan, plan
+        assert f"network_actor_{column}_fold_trgm" in plan, plan
     assert "Seq Scan on network_actor" not in plan
 
 
@@ -39,7 +41,7 @@ def test_without_the_index_the_same_search_reads_every_actor(db, vocab, make_act
     # The negative control: the check above can fail.
     make_actor(name="Compost & Co", territory=vocab["nantes"])
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX network_actor_name_trgm")
+        cursor.execute("DROP INDEX network_actor_name_fold_trgm")
 
     plan = plan_of(apply_filters(Actor.objects.all(), {"q": "compost"}))
 

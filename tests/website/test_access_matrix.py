@@ -104,6 +104,8 @@ MATRIX = {
     "sitemap": Row(each(200)),
     "robots_txt": Row(each(200)),
     "health": Row(each(200)),
+    # The address field's look-ups: JSON, so a visitor gets 403, not a redirect to log in.
+    "geocode": Row(roles(403, 200, 200, 200, 200, 200, 200), query="?q=Nantes"),
     # --- the API: public, read-only ---------------------------------------------------------
     "api:api-root": Row(each(404)),  # docs are switched off
     "api:openapi-json": Row(each(200)),

@@ -107,7 +107,8 @@ def test_search_finds_pages_of_the_active_language_only(client, demo):
 def test_search_without_words_shows_the_form_and_nothing_else(client, demo):
     response = client.get("/fr/search/", {"q": "   "})
     assert response.status_code == 200
-    assert response.context["results"] is None
+    assert response.context["groups"] == []
+    assert "results" not in response.context
 
 
 def test_search_for_nothing_known_says_so(client, demo):
@@ -121,12 +122,18 @@ def test_search_paginates(client, demo):
         page = StandardPage(title=f"Atelier compostage {number}", slug=f"atelier-{number}")
         home.add_child(instance=page)
         page.save_revision().publish()
-    first = client.get("/fr/search/", {"q": "compostage"})
+    # Every kind shows a few results and leads to all of them; pages have no listing of
+    # their own, so the search lists them page by page.
+    grouped = client.get("/fr/search/", {"q": "compostage"})
+    [(source, group)] = grouped.context["groups"]
+    assert (source.key, group.total, len(group.hits)) == ("pages", 12, 5)
+    assert group.more_url == "/fr/search/?q=compostage&kind=pages"
+    first = client.get(group.more_url)
     assert first.context["results"].paginator.count == 12
     assert len(first.context["results"]) == 10
-    second = client.get("/fr/search/", {"q": "compostage", "page": 2})
+    second = client.get("/fr/search/", {"q": "compostage", "kind": "pages", "page": 2})
     assert len(second.context["results"]) == 2
-    assert 'href="?q=compostage&amp;page=1"' in second.content.decode()
+    assert 'href="?q=compostage&amp;kind=pages&amp;page=1"' in second.content.decode()
 
 
 def test_unknown_address_gives_a_404_page_in_the_language_of_the_url(client, demo):

@@ -51,6 +51,7 @@ def test_every_write_endpoint_has_a_limit_in_the_one_setting():
         "booking_create",
         "registration_create",
         "subscription_request",
+        "geocode",
     }
     for attempts, seconds in settings.ESSAIM_RATE_LIMITS.values():
         assert attempts > 0 and seconds > 0

@@ -312,6 +312,8 @@ ESSAIM_RATE_LIMITS = {
     "booking_create": (30, 60 * 60),  # booking requests (a series is one request)
     "registration_create": (30, 60 * 60),  # registrations for event dates
     "subscription_request": (10, 60 * 60),  # the public form that mails a confirmation link
+    # A read, but each may call an outside geocoder (website/geocoding/views.py).
+    "geocode": (60, 60),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Essaim] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -376,8 +378,19 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
-# The database backend uses PostgreSQL full-text search when the database is PostgreSQL.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend uses PostgreSQL full-text search when the database is PostgreSQL, with
+# the French configuration without accents that migration website 0005 makes ("cooperative"
+# finds "coopératives"); SQLite's FTS5 already ignores accents and has no stemmer.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        **(
+            {"SEARCH_CONFIG": "essaim_french"}
+            if "postgresql" in DATABASES["default"]["ENGINE"]
+            else {}
+        ),
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "odp", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -389,11 +402,44 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 
-# Map tiles: none by default (the agenda's map then shows markers on a blank background, the
-# list beside it says the same). Set a tile server you are allowed to use, e.g.
+# Map tiles: none by default (the maps then draw the bundled Natural Earth layer of
+# static/vendor/basemap/, from our own origin). Set a tile server you are allowed to use, e.g.
 # MAP_TILE_URL=https://tile.example.org/{z}/{x}/{y}.png and its attribution.
 ESSAIM_MAP_TILE_URL = env.str("MAP_TILE_URL", "")
 ESSAIM_MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", "")
+
+# ---------------------------------------------------------------------------
+# Geocoding: addresses to positions on the map (website/geocoding, README "Geocoding").
+# ---------------------------------------------------------------------------
+# "gazetteer" (default): offline, the commune the address names (GeoNames, bundled); "ban":
+# France's Base Adresse Nationale, to the house number; "nominatim" or "photon":
+# OpenStreetMap, world wide. A service that fails falls back to the gazetteer.
+ESSAIM_GEOCODER = env.str("GEOCODER", "gazetteer")
+if ESSAIM_GEOCODER not in {"gazetteer", "ban", "nominatim", "photon"}:
+    raise ImproperlyConfigured(
+        f"GEOCODER must be gazetteer, ban, nominatim or photon, not {ESSAIM_GEOCODER!r}."
+    )
+# The service's address; empty: its public one (api-adresse.data.gouv.fr/search/,
+# nominatim.openstreetmap.org/search, photon.komoot.io/api/). Your own server here.
+ESSAIM_GEOCODER_URL = env.str("GEOCODER_URL", "")
+# The BAN knows France only (with its overseas departments): for an address whose country is
+# another, this backend answers ("" = the gazetteer; or "nominatim" or "photon", at
+# GEOCODER_ABROAD_URL or its public address).
+ESSAIM_GEOCODER_ABROAD = env.str("GEOCODER_ABROAD", "")
+if ESSAIM_GEOCODER_ABROAD not in {"", "gazetteer", "nominatim", "photon"}:
+    raise ImproperlyConfigured(
+        f"GEOCODER_ABROAD must be empty, gazetteer, nominatim or photon, not "
+        f"{ESSAIM_GEOCODER_ABROAD!r}."
+    )
+ESSAIM_GEOCODER_ABROAD_URL = env.str("GEOCODER_ABROAD_URL", "")
+# Seconds a service may take before the gazetteer answers instead (a save waits this long).
+ESSAIM_GEOCODER_TIMEOUT = env.int("GEOCODER_TIMEOUT", 3)
+# Nominatim's usage policy asks for a User-Agent that names the application and a contact.
+ESSAIM_GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", f"Essaim geocoder (+{BASE_URL})")
+# Nominatim's public server: at most one request a second (per process, here).
+ESSAIM_GEOCODER_MIN_INTERVAL = 1.0
+# Answers are cached this long (Django's cache), per backend, query, country and language.
+ESSAIM_GEOCODER_CACHE_SECONDS = 24 * 60 * 60
 
 # ---------------------------------------------------------------------------
 # Security (production tightens these); docs/security.md lists what each test proves.
