@@ -40,6 +40,7 @@ ACTORS_PER_PAGE = 20
 # Actors without a position named beside the map; the directory lists them all.
 UNPLACED_LISTED = 30
 
+
 def _filter_context(request, form):
     params = request.GET.copy()
     params.pop("page", None)
