@@ -319,10 +319,13 @@ def subscriber_follows(subscriber: Subscriber) -> list[dict[str, Any]]:
 
 def search_group(*, query: str, limit: int) -> sitesearch.Group:
     """The site search's group of events: upcoming ones matching the words, each once (the
-    next date of a series), with the agenda filtered by the same words."""
+    next date of a series), with the agenda filtered by the same words. Pages behind a view
+    restriction (a login, a password, a group) are not found, as in the pages' group."""
     from events.models import EventIndexPage
 
-    dates = occurrences_for_listing(locale=Locale.get_active(), filters={"q": query})
+    dates = occurrences_for_listing(locale=Locale.get_active(), filters={"q": query}).filter(
+        event__in=Page.objects.public().values("pk")
+    )
     hits: list[sitesearch.Hit] = []
     seen: set[int] = set()
     for occurrence in dates[: limit * 10]:

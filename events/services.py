@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
-from website.geocoding import geocode, needs_geocoding, query_for
+from website.geocoding import locate
 from website.notifications.services import notification_create
 
 from .models import EventPage, Occurrence, OccurrenceChange, Registration
@@ -38,21 +38,21 @@ def event_position(
     latitude: Decimal | None,
     longitude: Decimal | None,
     territory: Any = None,
-) -> tuple[Decimal, Decimal] | None:
+) -> tuple[Decimal | None, Decimal | None] | None:
     """The position the page's new ``address`` gives, when it needs one: no coordinates, or
     a changed address with the coordinates ``event`` (the page as stored) had. None when the
-    person's coordinates stand or nothing was found: the page is saved all the same.
+    person's coordinates stand; (None, None) when nothing was found (the page is saved all
+    the same, without a position).
 
     Called by the admin's form (``EventPageForm.clean``), so that the draft, the preview and
     the published page all carry the position; never from ``save()``."""
-    before = (event.address, event.latitude, event.longitude) if event.pk else None
-    if not needs_geocoding(address=address, latitude=latitude, longitude=longitude, before=before):
-        return None
-    commune = territory.name if territory is not None and territory.kind == "commune" else ""
-    found = geocode(
-        query_for(address, commune), country=territory.country if territory is not None else ""
+    return locate(
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        before=(event.address, event.latitude, event.longitude) if event.pk else None,
+        **(territory.place_hint if territory is not None else {}),
     )
-    return (found.latitude, found.longitude) if found is not None else None
 
 
 class RegistrationError(ValidationError):

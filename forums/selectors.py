@@ -192,8 +192,13 @@ def search(*, query: str | None, user: User | AnonymousUser, limit: int = 50) ->
     above the message: "coopératives" finds "cooperative"); other databases (SQLite) require
     every word, folded, in the title or the message (``website.textsearch``).
     """
-    words = (query or "").split()[:SEARCH_MAX_WORDS]
-    if not words:
+    return _matching_posts(query=query, user=user)[:limit]
+
+
+def _matching_posts(*, query: str | None, user: User | AnonymousUser) -> PostQuerySet:
+    """``search``'s messages, all of them, best first."""
+    terms = textsearch.search_terms(query, limit=SEARCH_MAX_WORDS)
+    if not terms:
         return Post.objects.none()
     posts = Post.objects.visible_to(user).select_related("topic__category", "author")
     if connection.vendor == "postgresql":
@@ -201,14 +206,15 @@ def search(*, query: str | None, user: User | AnonymousUser, limit: int = 50) ->
         vector = SearchVector("topic__title", weight="A", config=config) + SearchVector(
             "source", weight="B", config=config
         )
-        search_query = SearchQuery(" ".join(words), search_type="plain", config=config)
+        words = " ".join((query or "").split()[:SEARCH_MAX_WORDS])
+        search_query = SearchQuery(words, search_type="plain", config=config)
         return (
             posts.annotate(document=vector, rank=SearchRank(vector, search_query))
             .filter(document=search_query)
-            .order_by("-rank", "-created_at")[:limit]
+            .order_by("-rank", "-created_at")
         )
-    condition = textsearch.matching(textsearch.search_terms(query), ["topic__title", "source"])
-    return posts.filter(condition).order_by("-created_at")[:limit]
+    condition = textsearch.matching(terms, ["topic__title", "source"])
+    return posts.filter(condition).order_by("-created_at")
 
 
 def notifications_of(*, user: User) -> QuerySet[ForumNotification]:
@@ -305,8 +311,9 @@ def personal_data(user: User) -> dict[str, Any]:
 def search_group(*, query: str, user: User | AnonymousUser, limit: int) -> sitesearch.Group:
     """The site search's group of forum topics: those whose messages match the words, in
     the categories the person may read, each once, with the forums' search for the rest."""
+    posts = _matching_posts(query=query, user=user)
     topics: dict[int, Topic] = {}
-    for post in search(query=query, user=user):
+    for post in posts[: limit * 10]:
         topics.setdefault(post.topic_id, post.topic)
     hits = [
         sitesearch.Hit(
@@ -317,4 +324,5 @@ def search_group(*, query: str, user: User | AnonymousUser, limit: int) -> sites
         for topic in list(topics.values())[:limit]
     ]
     more = f"{reverse('forums:search')}?{urlencode({'q': query})}"
-    return sitesearch.Group(hits=hits, total=len(topics), more_url=more)
+    total = posts.order_by().values("topic_id").distinct().count()
+    return sitesearch.Group(hits=hits, total=total, more_url=more)

@@ -124,7 +124,8 @@ def practice_details(page: GoodPracticePage) -> dict[str, list[Any]]:
 def search_group(*, query: str, limit: int) -> sitesearch.Group:
     """The site search's group of good practices: live ones matching the words (in any of
     their languages), shown in the reader's, with the practices' listing filtered by them."""
-    practices = practices_for_listing(filters={"q": query})
+    # Pages behind a view restriction (a login, a password, a group) are not found.
+    practices = practices_for_listing(filters={"q": query}).public()
     hits = [
         sitesearch.Hit(
             title=practice.title,

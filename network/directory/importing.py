@@ -55,7 +55,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from website.geocoding import geocode, query_for
+from website.geocoding import locate
 
 from .dedupe import DuplicateIndex, Entry
 from .models import Actor, ActorStatus, IdentifierKind, LegalForm, Sector, Territory
@@ -274,18 +274,24 @@ def _build(row, lookups):
     return actor, sector_ids, errors
 
 
-def _locate(actor):
-    """Place a row's actor from its address, or its commune; whether a position was found.
-    After the duplicate check, which compares the coordinates the file gave."""
+def _locate(actor, *, offline=False):
+    """Place a row's actor from its address, or its commune (``website.geocoding.locate``);
+    whether a position was found. After the duplicate check, which compares the coordinates
+    the file gave."""
     territory = actor.territory  # from the lookups: no query
-    commune = territory.name if territory and territory.kind == Territory.Kind.COMMUNE else ""
-    query = query_for(actor.address, commune)
-    if not query:
+    hint = territory.place_hint if territory else {}
+    if not (actor.address or hint.get("commune")):
         return False
-    found = geocode(query, country=territory.country if territory else "")
-    if found is None:
+    position = locate(
+        address=actor.address or hint["commune"],
+        latitude=actor.latitude,
+        longitude=actor.longitude,
+        offline=offline,
+        **hint,
+    )
+    if position is None or position[0] is None:
         return False
-    actor.latitude, actor.longitude = found.latitude, found.longitude
+    actor.latitude, actor.longitude = position
     return True
 
 
@@ -350,7 +356,9 @@ def actors_import(*, lines, dry_run=False, publish=False):
             )
         index.add(entry)
         if actor.latitude is None and actor.longitude is None:
-            if _locate(actor):
+            # A dry run places rows with the bundled gazetteer only: the figures it reports
+            # without spending a geocoding service's quota (one request a row).
+            if _locate(actor, offline=dry_run):
                 report.geocoded += 1
             else:
                 report.unplaced += 1

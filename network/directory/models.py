@@ -101,6 +101,15 @@ class Territory(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def place_hint(self) -> dict[str, str]:
+        """Where an address in this territory is looked up (``website.geocoding.locate``):
+        in the commune, when it is one (a region's name would mislead), and the country."""
+        return {
+            "commune": self.name if self.kind == self.Kind.COMMUNE else "",
+            "country": self.country,
+        }
+
 
 # ---------------------------------------------------------------------------
 # The directory of actors

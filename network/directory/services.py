@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from website.cache import content_changed
-from website.geocoding import geocode, needs_geocoding, query_for
+from website.geocoding import locate
 
 from .models import (
     Actor,
@@ -175,7 +175,8 @@ def _locate(data: dict[str, Any], *, before: Actor | None = None) -> None:
     """Fill the position of proposal ``data`` (its JSON shape) from its address, when it has
     an address and no coordinates, or a new address and the old coordinates (``before``: the
     actor as stored). Coordinates the person gave are kept. Nothing found: the data stays as
-    it was, and the actor without a position (``has_location``) is saved all the same."""
+    it was for a new actor; a changed address loses the old one's position. The actor without
+    a position (``has_location``) is saved all the same."""
     if "address" not in data:
         return
     latitude = _decimal_or_none(
@@ -184,21 +185,19 @@ def _locate(data: dict[str, Any], *, before: Actor | None = None) -> None:
     longitude = _decimal_or_none(
         data.get("longitude", before.longitude if before is not None else None)
     )
-    if not needs_geocoding(
+    territory_id = data.get("territory", before.territory_id if before is not None else None)
+    territory = Territory.objects.filter(pk=territory_id).first() if territory_id else None
+    position = locate(
         address=data["address"] or "",
         latitude=latitude,
         longitude=longitude,
         before=(before.address, before.latitude, before.longitude) if before else None,
-    ):
-        return
-    territory_id = data.get("territory", before.territory_id if before is not None else None)
-    territory = Territory.objects.filter(pk=territory_id).first() if territory_id else None
-    commune = territory.name if territory and territory.kind == Territory.Kind.COMMUNE else ""
-    found = geocode(
-        query_for(data["address"], commune), country=territory.country if territory else ""
+        **(territory.place_hint if territory else {}),
     )
-    if found is not None:
-        data["latitude"], data["longitude"] = str(found.latitude), str(found.longitude)
+    if position is not None:
+        data["latitude"], data["longitude"] = (
+            str(value) if value is not None else None for value in position
+        )
 
 
 # Paths of the directory that a profile's slug must not take.

@@ -341,7 +341,11 @@ def actor_edit(request, slug):
                 )
             else:
                 messages.success(request, _("Your changes are saved."))
-            saved = change.data if change is not None else vars(Actor.objects.get(pk=actor.pk))
+            # What the actor will be: as stored, with the proposal's changes (the changed
+            # fields only) when there is one.
+            saved = services.current_values(Actor.objects.get(pk=actor.pk))
+            if change is not None:
+                saved.update(change.data)
             _say_if_unplaced(request, saved.get("address"), saved.get("latitude"))
             return redirect("network:mine")
     return render(

@@ -29,7 +29,7 @@ from network.directory.models import Actor, Membership
 from network.directory.services import actor_may_act, require_approved_actor
 from website.cache import content_changed
 from website.calendars.uids import calendar_uid
-from website.geocoding import geocode, needs_geocoding, query_for
+from website.geocoding import locate
 from website.wording import duration_in_words, moment_in_words
 
 from .models import Booking, Space
@@ -130,19 +130,19 @@ def _require_manager(user: User | AnonymousUser | None, space: Space) -> None:
 Position = tuple[str, Decimal | None, Decimal | None]
 
 
-def _position_of(space: Space, before: Position | None) -> tuple[Decimal, Decimal] | None:
-    """The position ``space``'s address gives, when it needs one (website.geocoding's
-    ``needs_geocoding``: no coordinates, or a new address with the old ones), else None."""
-    if not needs_geocoding(
-        address=space.address, latitude=space.latitude, longitude=space.longitude, before=before
-    ):
-        return None
+def _position_of(
+    space: Space, before: Position | None
+) -> tuple[Decimal | None, Decimal | None] | None:
+    """The position ``space``'s address gives when its coordinates must come from it
+    (``website.geocoding.locate``), else None: its coordinates stand."""
     territory = space.territory if space.territory_id else None
-    found = geocode(
-        query_for(space.address, territory.name if territory else ""),
-        country=territory.country if territory else "",
+    return locate(
+        address=space.address,
+        latitude=space.latitude,
+        longitude=space.longitude,
+        before=before,
+        **(territory.place_hint if territory else {}),
     )
-    return (found.latitude, found.longitude) if found is not None else None
 
 
 def space_save(*, space: Space, before: Position | None = None) -> Space:

@@ -276,8 +276,27 @@
                 || container.classList.contains("essaim-map--fullscreen");
         }
 
+        var madeInert = [];
+
+        function outsideInert(on) {
+            // While the map fills the screen, what it covers takes no focus (WCAG 2.4.11):
+            // every sibling along the way from the map up to the body is made inert.
+            madeInert.forEach(function (element) { element.inert = false; });
+            madeInert = [];
+            for (var node = container; on && node.parentElement && node !== document.body;
+                node = node.parentElement) {
+                Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
+                    if (sibling !== node && !sibling.inert && sibling.tagName !== "SCRIPT") {
+                        sibling.inert = true;
+                        madeInert.push(sibling);
+                    }
+                });
+            }
+        }
+
         function update() {
             var on = isOn();
+            outsideInert(on);
             control.button.setAttribute("aria-pressed", on ? "true" : "false");
             document.documentElement.classList.toggle(
                 "essaim-map-is-fullscreen", container.classList.contains("essaim-map--fullscreen")

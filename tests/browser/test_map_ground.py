@@ -119,8 +119,22 @@ def test_the_legend_is_in_the_page_and_full_screen_works_from_the_keyboard(
     box = page.locator(selector).bounding_box()
     viewport = page.viewport_size
     assert box["width"] >= viewport["width"] - 2 and box["height"] >= viewport["height"] - 2
+    # What the map covers takes no focus: Tab visits the map's own controls, then leaves the
+    # page for the browser's (the body), never an element hidden under the map.
+    expect(page.locator("header").first).to_have_js_property("inert", True)
+    script = (
+        f"(() => {{ const el = document.activeElement; "
+        f"return el === document.body ? 'none' : "
+        f"document.querySelector('{selector}').contains(el) ? 'map' : el.outerHTML; }})()"
+    )
+    visited = set()
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        visited.add(page.evaluate(script))
+    assert visited <= {"map", "none"} and "map" in visited, visited
     page.keyboard.press("Escape")
     expect(button).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("header").first).to_have_js_property("inert", False)
     page.keyboard.press("Space")
     expect(button).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Space")

@@ -194,6 +194,17 @@ def test_a_space_whose_address_changes_is_placed_again_unless_the_marker_moved(v
     assert position(space) == DRAGGED
 
 
+def test_a_changed_address_found_nowhere_leaves_the_old_place_rather_than_keep_it(vocab):
+    # At the old address's place the space would be on the map where it no longer is.
+    space = space_save(space=new_space(vocab))
+    assert position(space) == NANTES
+    before = (space.address, space.latitude, space.longitude)
+    space.address = "Lieu-dit Inconnu"
+    space.territory = TerritoryFactory(name="Quelque part", country="FR", kind="region")
+    space_save(space=space, before=before)
+    assert position(space) == (None, None)
+
+
 def test_a_space_found_nowhere_is_saved_without_a_position(vocab):
     nowhere = TerritoryFactory(name="Quelque part", country="FR")
     space = space_save(space=new_space(vocab, territory=nowhere, address="Lieu-dit Inconnu"))

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
 
 import website.geocoding
 from tests.website.geocoders import GeocoderServer
@@ -191,6 +190,27 @@ def test_answers_are_cached_per_query_and_country(settings, server):
     assert len(server.received) == 1
     geocode(ADDRESS, country="GP")
     assert len(server.received) == 2
+
+
+def test_the_ban_is_not_asked_what_it_refuses_and_a_refusal_does_not_pause_it(settings, server):
+    settings.ESSAIM_GEOCODER, settings.ESSAIM_GEOCODER_URL = "ban", server.url("/search/")
+    # Under 3 characters, or not starting with a letter or a digit: the BAN answers 400.
+    assert geocode("Pa") is None and geocode("-- Nantes") is not None
+    assert server.received == []
+    # A 400 for a query it dislikes is about that query: the next one still asks it.
+    server.answer = lambda path, params: (400, {"message": "q must contain a letter"}, 0)
+    geocode("12 rue ???")
+    server.answer = lambda path, params: (200, ban_answer(), 0)
+    assert geocode(ADDRESS).precision == "address"
+    assert len(server.received) == 2
+
+
+def test_a_service_in_trouble_is_left_alone_a_while(settings, server):
+    settings.ESSAIM_GEOCODER, settings.ESSAIM_GEOCODER_URL = "ban", server.url("/search/")
+    server.answer = lambda path, params: (503, {}, 0)
+    assert geocode(ADDRESS).precision == "commune"  # the gazetteer answered
+    assert geocode("3 place du Commerce, Nantes").precision == "commune"
+    assert len(server.received) == 1
 
 
 def test_the_ban_is_not_asked_about_other_countries(settings, server):
@@ -473,12 +493,14 @@ def test_the_endpoint_answers_places_as_json(signed_in):
     assert nothing.status_code == 200 and nothing.json() == {"results": []}
 
 
-def test_the_endpoint_refuses_an_empty_query_in_the_persons_language(signed_in):
-    for language in ("fr", "en"):
-        response = signed_in.get("/geocode/", {"q": "   "}, HTTP_ACCEPT_LANGUAGE=language)
+def test_the_endpoint_refuses_an_empty_query_in_the_persons_language(signed_in, settings):
+    # The language of the page the person is on (the cookie that each page sets).
+    expected = {"fr": "Saisissez une adresse à rechercher.", "en": "Type an address to look up."}
+    for language, message in expected.items():
+        signed_in.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = signed_in.get("/geocode/", {"q": "   "})
         assert response.status_code == 400
-        with translation.override(language):
-            assert response.json() == {"error": gettext("Type an address to look up.")}
+        assert response.json() == {"error": message}
 
 
 def test_the_endpoint_is_rate_limited_per_person(signed_in, settings, client, django_user_model):

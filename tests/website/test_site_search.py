@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import ActorFactory, TerritoryFactory
@@ -125,11 +126,19 @@ def test_hidden_things_stay_hidden_from_those_who_may_not_see_them(client, world
     elected = UserFactory(groups=["Élus"], verified=True)
 
     TopicFactory(title="Coopérative des élus", category=members, author=elected)
+    for page in (
+        EventPageFactory(title="Coopérative réservée"),
+        GoodPracticePageFactory(title="Coopérative réservée"),
+        StandardPageFactory(parent=french_home(), title="Coopérative réservée", slug="reservee"),
+    ):
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
 
     anonymous = search(client, "cooperative")
     assert "Coopérative en attente" not in titles(anonymous, "actors")
     assert "Coopérative brouillon" not in titles(anonymous, "events")
     assert "Coopérative des élus" not in titles(anonymous, "topics")
+    for kind in ("events", "practices", "pages"):
+        assert "Coopérative réservée" not in titles(anonymous, kind), kind
 
     client.force_login(elected)
     member = search(client, "cooperative")

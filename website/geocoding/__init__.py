@@ -59,7 +59,7 @@ def _backend_for(country: str) -> tuple[str, str]:
     return name, url
 
 
-def _search(query: str, country: str, limit: int) -> list[Place]:
+def _search(query: str, country: str, limit: int, offline: bool = False) -> list[Place]:
     query = " ".join(query.split())[:MAX_QUERY]
     country = country.strip().upper()
     if not (len(country) == 2 and country.isascii() and country.isalpha()):
@@ -67,7 +67,7 @@ def _search(query: str, country: str, limit: int) -> list[Place]:
     limit = max(1, min(limit, MAX_LIMIT))
     if not fold(query):
         return []
-    name, url = _backend_for(country)
+    name, url = ("gazetteer", "") if offline else _backend_for(country)
     language = translation.get_language() or settings.LANGUAGE_CODE
     fingerprint = "\x1f".join([name, url, country, str(limit), language, query.lower()])
     key = "essaim:geocode:" + hashlib.sha256(fingerprint.encode()).hexdigest()
@@ -93,7 +93,8 @@ def _search(query: str, country: str, limit: int) -> list[Place]:
                 error,
                 exc_info=not isinstance(error, GeocoderUnavailable),
             )
-            _paused_until[(name, url)] = time.monotonic() + PAUSE_AFTER_FAILURE
+            if getattr(error, "pause", True):
+                _paused_until[(name, url)] = time.monotonic() + PAUSE_AFTER_FAILURE
             results = search_gazetteer(query, country, limit)
             timeout = FALLBACK_CACHE_SECONDS
         else:
@@ -108,9 +109,10 @@ def _search(query: str, country: str, limit: int) -> list[Place]:
     return results
 
 
-def geocode(query: str, *, country: str = "") -> Place | None:
-    """The best match for ``query`` (an address, a place name), or None."""
-    results = _search(query, country, 5)
+def geocode(query: str, *, country: str = "", offline: bool = False) -> Place | None:
+    """The best match for ``query`` (an address, a place name), or None; ``offline`` asks
+    the bundled gazetteer only (a dry run must not spend a service's quota)."""
+    results = _search(query, country, 5, offline)
     return results[0] if results else None
 
 
@@ -152,3 +154,24 @@ def needs_geocoding(
     old_address, old_latitude, old_longitude = before
     moved = (latitude, longitude) != (old_latitude, old_longitude)
     return not moved and fold(address) != fold(old_address)
+
+
+def locate(
+    *,
+    address: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    before: tuple[str, Decimal | None, Decimal | None] | None = None,
+    commune: str = "",
+    country: str = "",
+    offline: bool = False,
+) -> tuple[Decimal | None, Decimal | None] | None:
+    """THE positioning rule of every record with an address (actors, spaces, events, rows
+    of an import): None when the record's coordinates stand (``needs_geocoding`` says no),
+    else the position its address gives, looked up in ``commune`` (when the address does not
+    name it) and ``country``. A changed address that cannot be placed gives (None, None):
+    the record leaves the old address's place for the list of those without a position."""
+    if not needs_geocoding(address=address, latitude=latitude, longitude=longitude, before=before):
+        return None
+    found = geocode(query_for(address, commune), country=country, offline=offline)
+    return (found.latitude, found.longitude) if found is not None else (None, None)

@@ -18,18 +18,19 @@ through the standard library's urllib: no dependency for three GET requests.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
-import threading
 import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from .gazetteer import gazetteer
@@ -46,7 +47,13 @@ PHOTON_LANGUAGES = {"fr", "en", "de", "it"}
 
 
 class GeocoderUnavailable(Exception):
-    """The service did not answer, or not in its protocol."""
+    """The service did not answer, or not in its protocol. ``pause``: whether the service
+    itself is in trouble (a time-out, a 5xx, a 429), so that it is left alone a while; a
+    request it refused (another 4xx) or a turn not given (Nominatim's pace) is not."""
+
+    def __init__(self, message: str, *, pause: bool = True) -> None:
+        super().__init__(message)
+        self.pause = pause
 
 
 Backend = Callable[[str, str, int, str], list[Place]]
@@ -73,6 +80,7 @@ def place(lat: Any, lon: Any, label: str, precision: str) -> Place | None:
 # --- the gazetteer -----------------------------------------------------------------------
 
 
+@functools.cache
 def _country_names() -> dict[str, str]:
     """Folded names of the gazetteer's countries, in French and English, to their code."""
     from babel import Locale
@@ -88,9 +96,6 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-_COUNTRY_NAMES: dict[str, str] = {}
-
-
 def country_label(code: str) -> str:
     """The country's name in the active language ("La Réunion", "Senegal")."""
     from babel import Locale, UnknownLocaleError
@@ -103,9 +108,7 @@ def country_label(code: str) -> str:
 
 
 def search_gazetteer(query: str, country: str, limit: int, url: str = "") -> list[Place]:
-    if not _COUNTRY_NAMES:
-        _COUNTRY_NAMES.update(_country_names())
-    found = gazetteer().search(query, country=country, limit=limit, country_names=_COUNTRY_NAMES)
+    found = gazetteer().search(query, country=country, limit=limit, country_names=_country_names())
     return [
         Place(
             latitude=commune.latitude.quantize(SIX_PLACES),
@@ -135,6 +138,9 @@ def get_json(url: str, params: dict[str, Any], *, headers: dict[str, str] | None
         with urlopen(request, timeout=settings.ESSAIM_GEOCODER_TIMEOUT) as response:  # noqa: S310
             body = response.read(2 * 1024 * 1024)
         return json.loads(body.decode("utf-8"))
+    except HTTPError as error:
+        trouble = error.code >= 500 or error.code == 429
+        raise GeocoderUnavailable(f"{url}: {error}", pause=trouble) from error
     except (URLError, OSError, http.client.HTTPException, ValueError) as error:
         # HTTPError is a URLError; a time-out or a reset while reading an OSError; an answer
         # cut short an HTTPException; bad JSON or bad UTF-8 a ValueError.
@@ -166,7 +172,10 @@ BAN_PRECISION = {
 
 def search_ban(query: str, country: str, limit: int, url: str = "") -> list[Place]:
     url = url or DEFAULT_URLS["ban"]
-    # BAN's own limit: a query of 3 to 200 characters.
+    # BAN's own limit: a query of 3 to 200 characters starting with a letter or a digit; it
+    # answers 400 to others. Nothing to ask: the gazetteer answers.
+    if len(query.strip()) < 3 or not query.strip()[0].isalnum():
+        return []
     data = get_json(url, {"q": query[:200], "limit": limit})
     results = []
     for feature in features(data):
@@ -198,8 +207,23 @@ NOMINATIM_COMMUNES = {
     "country",
     "administrative",
 }
-_nominatim_lock = threading.Lock()
-_nominatim_last = [0.0]
+
+
+def _nominatim_turn() -> bool:
+    """A turn to ask Nominatim: at most one request per ``ESSAIM_GEOCODER_MIN_INTERVAL``
+    (its usage policy: one a second) across every process that shares the cache (Redis),
+    waiting at most one interval for the next. No lock is held while asking."""
+    interval = settings.ESSAIM_GEOCODER_MIN_INTERVAL
+    if interval <= 0:
+        return True
+    deadline = time.monotonic() + interval
+    while True:
+        slot = int(time.time() / interval)
+        if cache.add(f"essaim:geocode:nominatim-turn:{slot}", 1, timeout=int(interval) + 1):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(min(0.1, interval))
 
 
 def search_nominatim(query: str, country: str, limit: int, url: str = "") -> list[Place]:
@@ -213,16 +237,9 @@ def search_nominatim(query: str, country: str, limit: int, url: str = "") -> lis
     if country:
         params["countrycodes"] = country.lower()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    # The public server allows one request a second (its usage policy); this process keeps
-    # to it. Several processes each keep to it: the cache and rate limits do the rest.
-    with _nominatim_lock:
-        wait = _nominatim_last[0] + settings.ESSAIM_GEOCODER_MIN_INTERVAL - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            data = get_json(url, params, headers={"Accept-Language": language})
-        finally:
-            _nominatim_last[0] = time.monotonic()
+    if not _nominatim_turn():
+        raise GeocoderUnavailable("Nominatim: no turn within a second", pause=False)
+    data = get_json(url, params, headers={"Accept-Language": language})
     if not isinstance(data, list):
         raise GeocoderUnavailable("Nominatim did not answer with a list")
     results = []
