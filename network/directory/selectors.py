@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from website import sitesearch, textsearch
+from website.cache import cached_fragment
 from website.accounts.selectors import when
 
 from .models import (
@@ -329,7 +330,13 @@ def map_points(
             "first_sector",
         )[:limit]
     )
-    families = sector_families() if rows else {}
+    # The families change when sectors do: kept with the directory's generation, so that the
+    # map's data costs the one query it cost before it showed families.
+    families = (
+        cached_fragment(f"sector-families:{get_language()}", ["directory"], sector_families)
+        if rows
+        else {}
+    )
     no_family = {"family": "", "family_name": "", "family_mark": "", "family_tone": None}
     for row in rows:
         row.update(families.get(row.pop("first_sector"), no_family))

@@ -54,17 +54,29 @@ def test_two_families_with_the_same_initial_get_different_marks(client, vocab, m
     assert {marks["Ferme"]["family_mark"], marks["Épicerie"]["family_mark"]} == {"A", "Al"}
 
 
-def test_map_points_cost_two_queries_whatever_the_number_of_actors(vocab, make_actor):
+def test_map_points_cost_one_query_whatever_the_number_of_actors(vocab, make_actor):
+    # As before the marks showed families: the families are kept until a sector changes.
     for n in range(3):
         make_actor(name=f"Peu {n}", slug=f"peu-{n}", sectors=[vocab["compost"]])
+    selectors.map_points(filters={})
     with CaptureQueriesContext(connection) as few:
         selectors.map_points(filters={})
     for n in range(30):
         make_actor(name=f"Beaucoup {n}", slug=f"beaucoup-{n}", sectors=[vocab["housing"]])
+    selectors.map_points(filters={})  # the directory changed: the families are made again
     with CaptureQueriesContext(connection) as many:
         rows = selectors.map_points(filters={})
     assert len(rows) == 33
-    assert len(few) == len(many) == 2
+    assert len(few) == len(many) == 1
+
+
+def test_a_sector_renamed_changes_the_family_on_the_map(vocab, make_actor):
+    make_actor(name="Compost & Co", sectors=[vocab["compost"]])
+    assert selectors.map_points(filters={})[0]["family_name"] == "Alimentation"
+    food = vocab["food"]
+    food.name_fr = "Nourriture"
+    food.save()
+    assert selectors.map_points(filters={})[0]["family_name"] == "Nourriture"
 
 
 def test_searching_an_area_keeps_the_list_beside_the_map_to_it(client, vocab, make_actor):
