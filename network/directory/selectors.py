@@ -17,8 +17,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from website import sitesearch, textsearch
-from website.cache import cached_fragment
 from website.accounts.selectors import when
+from website.cache import cached_fragment
 
 from .models import (
     Actor,
