@@ -40,7 +40,7 @@ def test_find_an_open_call_with_the_filters_and_follow_its_apply_link(
     page.locator("#filter-open_now").check()
     page.locator("#filter-sector").select_option(value="alimentation")
     page.locator("form.call-filters button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"\?open_now=on&sector=alimentation&"))
+    expect(page).to_have_url(re.compile(r"\?q=&open_now=on&sector=alimentation&"))
     titles = cards.locator("h3").all_inner_texts()
     assert sorted(titles) == ["Appel aux coopératives", "Promotion de printemps"]
     expect(page.locator(".call-state--coming")).to_have_count(0)
