@@ -155,3 +155,29 @@ class AddressPanel(MultiFieldPanel):
             context["address_child"] = children[0] if children else None
             context["coordinate_children"] = children[1:]
             return context
+
+
+def place_snippets_on_save(model, *, locate, unplaced_message):
+    """Wagtail's snippet views save their form themselves: register the hooks that then
+    place a ``model`` row from its address. ``locate(instance, before)`` is the app's service
+    (``before``: the address and coordinates stored until the edit) and returns whether the
+    row has a position; ``unplaced_message`` is shown when an address could not be placed."""
+    from django.contrib import messages
+    from wagtail import hooks
+
+    attribute = f"_position_before_{model._meta.label_lower.replace('.', '_')}"
+
+    def remember_stored_position(request, instance):
+        if isinstance(instance, model):
+            setattr(request, attribute, (instance.address, instance.latitude, instance.longitude))
+
+    def place(request, instance):
+        if not isinstance(instance, model):
+            return
+        before = getattr(request, attribute, None)
+        if not locate(instance, before) and instance.address:
+            messages.warning(request, unplaced_message)
+
+    hooks.register("before_edit_snippet", remember_stored_position)
+    hooks.register("after_create_snippet", place)
+    hooks.register("after_edit_snippet", place)

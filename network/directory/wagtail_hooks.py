@@ -20,6 +20,8 @@ from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from website.widgets import place_snippets_on_save
+
 from . import permissions, selectors
 from .models import Actor, LegalForm, Sector, Territory
 
@@ -59,30 +61,19 @@ class ActorViewSet(SnippetViewSet):
 
 # Positions from addresses (issue 20): the snippet views save the form, then the actor is
 # placed from its address unless its coordinates were given (services.actor_locate).
-@hooks.register("before_edit_snippet")
-def remember_stored_position(request, instance):
-    if isinstance(instance, Actor):
-        request.actor_position_before = (instance.address, instance.latitude, instance.longitude)
+def _locate_actor(actor, before):
+    from .services import actor_locate  # services import events: loaded when first needed
+
+    return actor_locate(actor=actor, before=before)
 
 
-@hooks.register("after_create_snippet")
-@hooks.register("after_edit_snippet")
-def place_actor(request, instance):
-    if not isinstance(instance, Actor):
-        return
-    from django.contrib import messages
-
-    from .services import actor_locate
-
-    before = getattr(request, "actor_position_before", None)
-    if not actor_locate(actor=instance, before=before) and instance.address:
-        messages.warning(
-            request,
-            _(
-                "No position was found for this address: the actor is not on the maps until "
-                "it has one."
-            ),
-        )
+place_snippets_on_save(
+    Actor,
+    locate=_locate_actor,
+    unplaced_message=_(
+        "No position was found for this address: the actor is not on the maps until it has one."
+    ),
+)
 
 
 class NetworkViewSetGroup(SnippetViewSetGroup):

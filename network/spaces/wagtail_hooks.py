@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from website.admin_urls import moved_snippets
+from website.widgets import place_snippets_on_save
 
 from . import selectors
 from .models import Closure, OpeningHours, Space
@@ -74,30 +75,19 @@ def add_booking_requests_panel(request, panels):
 
 # Positions from addresses (issue 20): the snippet views save the form, then the space is
 # placed from its address unless its coordinates were given (network.spaces.services).
-@hooks.register("before_edit_snippet")
-def remember_stored_position(request, instance):
-    if isinstance(instance, Space):
-        request.space_position_before = (instance.address, instance.latitude, instance.longitude)
-
-
-@hooks.register("after_create_snippet")
-@hooks.register("after_edit_snippet")
-def place_space(request, instance):
-    if not isinstance(instance, Space):
-        return
-    from django.contrib import messages
-
+def _locate_space(space, before):
     from .services import space_locate
 
-    before = getattr(request, "space_position_before", None)
-    if not space_locate(space=instance, before=before) and instance.address:
-        messages.warning(
-            request,
-            _(
-                "No position was found for this address: the space is not on the maps until "
-                "it has one."
-            ),
-        )
+    return space_locate(space=space, before=before)
+
+
+place_snippets_on_save(
+    Space,
+    locate=_locate_space,
+    unplaced_message=_(
+        "No position was found for this address: the space is not on the maps until it has one."
+    ),
+)
 
 
 @hooks.register("register_admin_urls")
